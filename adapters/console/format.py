@@ -1,0 +1,111 @@
+"""Terminal and JSON rendering of answers, search results and sources. Pure functions."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from bot.models import Answer, ArticleRef, SearchResult
+
+WIDTH = 88
+PASSAGE_PREVIEW = 320
+
+
+def answer_text(answer: Answer) -> str:
+    """An answer with numbered sources, or the abstention with the closest articles."""
+    if not answer.answered:
+        lines = [answer.text]
+        if answer.related:
+            lines += ["", "Closest articles:"]
+            lines += [f"  - {_ref_line(ref)}" for ref in answer.related]
+        return "\n".join(lines)
+    numbers: dict[str, int] = {}
+    sentences = []
+    for citation in answer.citations:
+        n = numbers.setdefault(citation.article.article_id, len(numbers) + 1)
+        sentences.append(f"{citation.quote} [{n}]")
+    refs = {c.article.article_id: c.article for c in answer.citations}
+    lines = [textwrap.fill(" ".join(sentences), WIDTH), "", "Sources:"]
+    for article_id, n in numbers.items():
+        lines.append(f"  [{n}] {_ref_line(refs[article_id])}")
+        if refs[article_id].url:
+            lines.append(f"      {refs[article_id].url}")
+    return "\n".join(lines)
+
+
+def search_text(result: SearchResult) -> str:
+    """Numbered hits with their best passage."""
+    if not result.hits:
+        return f"No articles match {result.query!r}."
+    lines = []
+    for n, hit in enumerate(result.hits, 1):
+        ref = hit.passage.article
+        lines.append(f"{n}. {_ref_line(ref)}  (score {hit.score:.2f})")
+        preview = textwrap.shorten(hit.passage.text, PASSAGE_PREVIEW, placeholder=" …")
+        lines.append(textwrap.indent(textwrap.fill(preview, WIDTH - 3), "   "))
+    return "\n".join(lines)
+
+
+def sources_text(articles: Sequence[ArticleRef]) -> str:
+    """Every article, one line each with its id."""
+    lines = [f"{len(articles)} articles:"]
+    lines += [f"  {ref.article_id}  {_ref_line(ref)}" for ref in articles]
+    return "\n".join(lines)
+
+
+def answer_json(answer: Answer) -> str:
+    """The ``ask --json`` object, on one line."""
+    return _dump(
+        {
+            "question": answer.question,
+            "answered": answer.answered,
+            "answer": answer.text,
+            "citations": [{**_ref_json(c.article), "quote": c.quote} for c in answer.citations],
+        }
+    )
+
+
+def search_json(result: SearchResult) -> str:
+    """The ``search --json`` object, on one line."""
+    return _dump(
+        {
+            "query": result.query,
+            "took_ms": round(result.took_ms, 3),
+            "hits": [
+                {
+                    "article_id": h.passage.article.article_id,
+                    "title": h.passage.article.title,
+                    "url": h.passage.article.url,
+                    "score": round(h.score, 4),
+                    "passage": h.passage.text,
+                }
+                for h in result.hits
+            ],
+        }
+    )
+
+
+def error_json(field: str, text: str, message: str) -> str:
+    """A batch-mode line for an input that was refused."""
+    return _dump({field: text, "error": message})
+
+
+def _ref_line(ref: ArticleRef) -> str:
+    details = [d for d in (ref.source, ref.published.isoformat() if ref.published else None) if d]
+    return f"{ref.title} ({', '.join(details)})" if details else ref.title
+
+
+def _ref_json(ref: ArticleRef) -> dict[str, Any]:
+    return {
+        "article_id": ref.article_id,
+        "title": ref.title,
+        "url": ref.url,
+        "source": ref.source,
+        "published": ref.published.isoformat() if ref.published else None,
+    }
+
+
+def _dump(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,78 @@
+"""The console session: one line in, what a person sees out.
+
+The REPL and the end-to-end tests drive the same object.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from adapters.console import format as fmt
+from bot.errors import BotError
+from bot.service import TeamBot
+
+log = logging.getLogger(__name__)
+
+HELP = """\
+Type a question and press Enter, e.g. "how many parameters does RynnBrain have?"
+
+Commands:
+  /search QUERY   the best-matching articles, each with its best passage
+  /sources        every article teambot has
+  /help           this help
+  /quit           leave (Ctrl-D works too)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to print, and whether the session is over."""
+
+    text: str
+    done: bool = False
+
+
+class ConsoleSession:
+    """Interprets console lines against a ``TeamBot``."""
+
+    def __init__(self, bot: TeamBot) -> None:
+        self._bot = bot
+
+    def banner(self) -> str:
+        """The greeting shown when the console starts."""
+        n = len(self._bot.sources())
+        return f"teambot: {n} articles ready. Ask a question, or /help for commands."
+
+    def handle(self, line: str) -> Reply:
+        """Handles one line; never raises for bad input."""
+        line = line.strip()
+        if not line:
+            return Reply("")
+        try:
+            return self._dispatch(line)
+        except BotError as exc:
+            return Reply(f"Sorry: {exc}.")
+        except Exception:  # the console must outlive any one bad request
+            log.exception("error while handling %r", line[:80])
+            return Reply("Sorry, something went wrong with that one. Try rephrasing it.")
+
+    def ask(self, question: str) -> str:
+        """What a person sees after asking ``question``."""
+        return self.handle(question).text
+
+    def _dispatch(self, line: str) -> Reply:
+        if not line.startswith("/"):
+            return Reply(fmt.answer_text(self._bot.ask(line)))
+        command, _, rest = line.partition(" ")
+        command = command.lower()
+        if command in ("/quit", "/exit", "/q"):
+            return Reply("Bye.", done=True)
+        if command == "/help":
+            return Reply(HELP)
+        if command == "/sources":
+            return Reply(fmt.sources_text(self._bot.sources()))
+        if command == "/search":
+            if not rest.strip():
+                return Reply("Usage: /search QUERY, e.g. /search Kling 3.0")
+            return Reply(fmt.search_text(self._bot.search(rest)))
+        return Reply(f"Unknown command {command}. Commands: /search, /sources, /help, /quit.")

@@ -1,0 +1,71 @@
+"""The ``teambot`` command line.
+
+Sub-commands come from the ``teambot.commands`` entry-point group: each entry
+is a ``register(subparsers)`` function. The console adapter contributes ``ask``,
+``search`` and ``console``; the chat adapters add theirs. The core itself never
+imports an adapter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+
+from bot import __version__
+from bot.errors import BotError
+
+EXIT_USAGE = 2
+COMMAND_GROUP = "teambot.commands"
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"teambot: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with every installed command registered."""
+    parser = argparse.ArgumentParser(
+        prog="teambot",
+        description="Answers questions from a corpus of news articles, with sources.",
+    )
+    parser.add_argument("--version", action="version", version=f"teambot {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for entry in sorted(entry_points(group=COMMAND_GROUP), key=lambda e: e.name):
+        entry.load()(subparsers)
+    return parser
+
+
+def configure_logging(level: str = "WARNING") -> None:
+    """Sends log records to stderr as one readable line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    handler.setLevel(level)  # libraries that lower their own loggers' levels stay quiet
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; returns its exit code (0 ok, 2 bad usage or input)."""
+    configure_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except BotError as exc:
+        print(f"teambot: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing left to say
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

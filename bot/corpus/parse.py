@@ -1,0 +1,184 @@
+"""Builds an ``Article`` from raw text: front matter first, heuristics second."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from urllib.parse import urlparse
+
+from bot.models import Article, Section
+from bot.text.clean import Block, strip_markup, to_blocks
+from bot.text.dates import find_date, parse_date
+from bot.text.entities import named_entities
+
+_SOURCE_LINE = re.compile(r"^\(?\s*source\s*:\s*(?P<source>[^)]+?)\s*\)?$", re.I)
+_BYLINE = re.compile(
+    r"^(?:from|by|via)\s+(?P<source>.+?)\s*(?:[—–|]|\s-\s|,)\s*(?P<rest>.*)$", re.I
+)
+_URL_LINE = re.compile(r"^<?(https?://\S+?)>?$")
+_UNKNOWN = frozenset({"", "unknown", "none", "n/a", "null"})
+_OPENING_LINES = 8
+_MAX_TITLE_WORDS = 20
+_MAX_DATE_LINE_WORDS = 12
+
+Warn = Callable[[str], None]
+
+
+def parse_article(
+    article_id: str,
+    body: str,
+    meta: Mapping[str, object],
+    *,
+    path: str | None = None,
+    warn: Warn | None = None,
+) -> Article | None:
+    """Parses one article; returns ``None`` when it has no text left after cleaning.
+
+    Args:
+        article_id: the file stem or JSONL id.
+        body: the text after any front matter.
+        meta: front matter or JSONL fields (``title``, ``url``, ``source``, ``published``).
+        path: where the article came from, for messages.
+        warn: called with a message for metadata that had to be ignored.
+    """
+    links: list[str] = []
+    lines = [line.strip() for line in body.splitlines()]
+    title = _text(meta.get("title"))
+    url = _text(meta.get("url") or meta.get("link"))
+    source = _text(meta.get("source"))
+    published = parse_date(meta.get("published") or meta.get("date"))
+    if meta.get("published") and published is None and warn:
+        warn(f"unreadable published date {str(meta.get('published'))[:40]!r}; ignored")
+
+    if title is None:
+        title = _take_title(lines, links)
+    found = _take_opening_metadata(lines, need_date=published is None)
+    published = published or found.published
+    url = url or found.url
+    source = source or found.source or _take_source_line(lines) or _domain(url)
+
+    blocks = to_blocks("\n".join(lines), links)
+    sections = _sections(blocks)
+    if not sections:
+        return None
+    if title is None:
+        title = _generated_title(sections, article_id)
+    return Article(
+        id=article_id,
+        title=title,
+        sections=sections,
+        url=url,
+        source=source,
+        published=published,
+        path=path,
+        links=tuple(dict.fromkeys(links)),
+    )
+
+
+class _Opening:
+    def __init__(self) -> None:
+        self.published: date | None = None
+        self.source: str | None = None
+        self.url: str | None = None
+
+
+def _text(value: object) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = " ".join(str(value).split())
+    return None if text.lower() in _UNKNOWN else text
+
+
+def _take_title(lines: list[str], links: list[str]) -> str | None:
+    """Takes a short first line (or a markdown H1) as the title, removing it."""
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        is_h1 = line.startswith("# ")
+        text = strip_markup(line[2:] if is_h1 else line, links)
+        words = text.split()
+        short = 0 < len(words) <= _MAX_TITLE_WORDS and not text.endswith((".", ",", ";"))
+        if (is_h1 or short) and not _URL_LINE.match(text) and find_date(text) is None:
+            lines[i] = ""
+            return text
+        return None
+    return None
+
+
+def _take_opening_metadata(lines: list[str], *, need_date: bool) -> _Opening:
+    """Reads a dateline, byline or URL from the opening lines, removing what it used."""
+    found = _Opening()
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        seen += 1
+        if seen > _OPENING_LINES:
+            break
+        url = _URL_LINE.match(line)
+        if url and found.url is None:
+            found.url, lines[i] = url.group(1), ""
+            continue
+        if len(line.split()) > _MAX_DATE_LINE_WORDS or not need_date or found.published:
+            continue
+        dated = find_date(line)
+        if dated is None:
+            continue
+        found.published, match = dated
+        byline = _BYLINE.match(line)
+        if byline and match.group(0) in byline.group("rest"):
+            found.source = byline.group("source").strip()
+        lines[i] = ""
+    return found
+
+
+def _take_source_line(lines: list[str]) -> str | None:
+    for i, line in enumerate(lines):
+        match = _SOURCE_LINE.match(line)
+        if match:
+            lines[i] = ""
+            return _domain(match.group("source")) or match.group("source").strip()
+    return None
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    candidate = url if "://" in url else f"https://{url.strip()}"
+    host = urlparse(candidate).hostname or ""
+    if "." not in host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _sections(blocks: list[Block]) -> tuple[Section, ...]:
+    """Groups blocks under headings, indexing a repeated paragraph only once."""
+    sections: list[Section] = []
+    heading: str | None = None
+    paragraphs: list[str] = []
+    seen: set[str] = set()
+    for block in blocks:
+        if block.is_heading:
+            if paragraphs:
+                sections.append(Section(heading, tuple(paragraphs)))
+            heading, paragraphs = block.text, []
+            continue
+        key = " ".join(block.text.lower().split())
+        if key in seen:
+            continue
+        seen.add(key)
+        paragraphs.append(block.text)
+    if paragraphs:
+        sections.append(Section(heading, tuple(paragraphs)))
+    return tuple(sections)
+
+
+def _generated_title(sections: tuple[Section, ...], article_id: str) -> str:
+    """A readable short title from the names the article mentions most."""
+    names = named_entities("\n".join(p for s in sections for p in s.paragraphs), limit=3)
+    if not names:
+        return f"Article {article_id}"
+    if len(names) == 1:
+        return f"On {names[0]}"
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,168 @@
+"""BM25 engines behind one small protocol.
+
+Both engines score with the same formula, so they rank identically on the same
+tokens: bm25s's "robertson" variant clips a negative idf to 0, exactly as
+rank-bm25's ``BM25Okapi`` does with ``epsilon=0``; the two differ only by the
+constant factor ``k1 + 1``, which never changes an order. rank-bm25 is the
+reference; bm25s is the fast default.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.errors import ConfigError
+from bot.settings import ENGINES
+
+K1 = 1.5
+B = 0.75
+
+Scores = npt.NDArray[np.float32] | npt.NDArray[np.float64]
+
+
+class Engine(Protocol):
+    """Scores every passage for a bag of query terms."""
+
+    def scores(self, terms: Sequence[str]) -> Scores:
+        """One score per indexed passage (0 where no term matches)."""
+        ...
+
+    def save(self, directory: Path) -> None:
+        """Writes the index into ``directory`` (which exists and is empty)."""
+        ...
+
+
+class Bm25sEngine:
+    """bm25s: BM25 scores precomputed into a sparse term-by-passage matrix.
+
+    bm25s builds the matrix; a query then only sums the matrix columns of its
+    terms. That sum is done here with numpy (the same operation as bm25s's numpy
+    backend) so that answering from a cached index never imports bm25s, which
+    pulls in scipy when installed and would double the start-up time.
+    """
+
+    def __init__(
+        self,
+        vocab: dict[str, int],
+        data: npt.NDArray[np.float32],
+        indices: npt.NDArray[np.int32],
+        indptr: npt.NDArray[np.int64],
+        size: int,
+    ) -> None:
+        if len(indptr) != len(vocab) + 1 or len(data) != len(indices):
+            raise ValueError("inconsistent bm25s score matrix")
+        self._vocab = vocab
+        self._data = data
+        self._indices = indices
+        self._indptr = indptr
+        self._size = size
+
+    @classmethod
+    def build(cls, corpus: Sequence[Sequence[str]]) -> Bm25sEngine:
+        import bm25s
+
+        model = bm25s.BM25(method="robertson", k1=K1, b=B)
+        model.index([list(doc) for doc in corpus], show_progress=False, create_empty_token=False)
+        vocab = {str(term): int(i) for term, i in model.vocab_dict.items()}
+        ordered = dict(sorted(vocab.items(), key=lambda item: item[1]))
+        if list(ordered.values()) != list(range(len(ordered))):
+            raise ValueError("bm25s vocabulary ids are not contiguous")
+        scores = model.scores
+        return cls(
+            ordered,
+            np.asarray(scores["data"], dtype=np.float32),
+            np.asarray(scores["indices"], dtype=np.int32),
+            np.asarray(scores["indptr"], dtype=np.int64),
+            int(scores["num_docs"]),
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> Bm25sEngine:
+        with open(directory / "vocab.json", encoding="utf-8") as fh:
+            vocab = json.load(fh)
+        if not isinstance(vocab, dict):
+            raise ValueError("vocab.json is not a mapping")
+        with open(directory / "params.json", encoding="utf-8") as fh:
+            size = int(json.load(fh)["num_docs"])
+        return cls(
+            vocab,
+            np.load(directory / "data.npy", mmap_mode="r", allow_pickle=False),
+            np.load(directory / "indices.npy", mmap_mode="r", allow_pickle=False),
+            np.load(directory / "indptr.npy", mmap_mode="r", allow_pickle=False),
+            size,
+        )
+
+    def scores(self, terms: Sequence[str]) -> Scores:
+        result = np.zeros(self._size, dtype=np.float32)
+        for term in terms:
+            t = self._vocab.get(term)
+            if t is None:
+                continue
+            start, end = int(self._indptr[t]), int(self._indptr[t + 1])
+            # A column lists each passage at most once, so plain fancy-index
+            # addition is exact (no need for the slower ``np.add.at``).
+            result[self._indices[start:end]] += self._data[start:end]
+        return result
+
+    def save(self, directory: Path) -> None:
+        with open(directory / "vocab.json", "w", encoding="utf-8") as fh:
+            json.dump(self._vocab, fh, ensure_ascii=False, separators=(",", ":"))
+        with open(directory / "params.json", "w", encoding="utf-8") as fh:
+            json.dump({"num_docs": self._size, "method": "robertson", "k1": K1, "b": B}, fh)
+        np.save(directory / "data.npy", self._data)
+        np.save(directory / "indices.npy", self._indices)
+        np.save(directory / "indptr.npy", self._indptr)
+
+
+class RankBm25Engine:
+    """rank-bm25's ``BM25Okapi``: the plain-Python reference implementation."""
+
+    def __init__(self, corpus: list[list[str]]) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self._corpus = corpus
+        self._model = BM25Okapi(corpus, k1=K1, b=B, epsilon=0.0)
+
+    @classmethod
+    def build(cls, corpus: Sequence[Sequence[str]]) -> RankBm25Engine:
+        return cls([list(doc) for doc in corpus])
+
+    @classmethod
+    def load(cls, directory: Path) -> RankBm25Engine:
+        with open(directory / "corpus.json", encoding="utf-8") as fh:
+            corpus = json.load(fh)
+        if not isinstance(corpus, list):
+            raise ValueError("corpus.json is not a list")
+        return cls(corpus)
+
+    def scores(self, terms: Sequence[str]) -> Scores:
+        result: Scores = np.asarray(self._model.get_scores(list(terms)), dtype=np.float64)
+        return result
+
+    def save(self, directory: Path) -> None:
+        with open(directory / "corpus.json", "w", encoding="utf-8") as fh:
+            json.dump(self._corpus, fh, separators=(",", ":"))
+
+
+_ENGINE_CLASSES: dict[str, type[Bm25sEngine] | type[RankBm25Engine]] = {
+    "bm25s": Bm25sEngine,
+    "rank-bm25": RankBm25Engine,
+}
+
+
+def engine_class(name: str) -> type[Bm25sEngine] | type[RankBm25Engine]:
+    """The engine called ``name``.
+
+    Raises:
+        ConfigError: no engine has that name; the message lists the valid ones.
+    """
+    try:
+        return _ENGINE_CLASSES[name]
+    except KeyError:
+        raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}") from None

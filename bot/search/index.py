@@ -1,0 +1,150 @@
+"""The passage index: passages, their articles, term statistics and an engine."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.models import Article, ArticleRef, Hit, Passage, SearchResult
+from bot.search.engines import Engine, engine_class
+from bot.search.passages import article_passages
+from bot.text.tokenize import Tokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class PassageTable:
+    """Column-wise passages: which article, which heading, what text."""
+
+    article_of: npt.NDArray[np.int32]
+    heading_of: npt.NDArray[np.int32]  # index into ``headings``; -1 for none
+    headings: tuple[str, ...]
+    texts: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.article_of)
+
+
+class SearchIndex:
+    """Ranks passages for a query and knows their articles.
+
+    Args:
+        articles: every article, in the order ``PassageTable.article_of`` refers to.
+        passages: the passages.
+        engine: scores passages for query terms.
+        doc_freq: how many passages hold each term (for idf weights).
+        tokenizer: the tokenizer the index was built with.
+    """
+
+    def __init__(
+        self,
+        articles: Sequence[ArticleRef],
+        passages: PassageTable,
+        engine: Engine,
+        doc_freq: dict[str, int],
+        tokenizer: Tokenizer,
+    ) -> None:
+        self.articles = tuple(articles)
+        self.passages = passages
+        self.engine = engine
+        self.doc_freq = doc_freq
+        self.tokenizer = tokenizer
+
+    def idf(self, term: str) -> float:
+        """The term's weight: rarer is heavier; an unknown term weighs the most."""
+        n = len(self.passages)
+        df = self.doc_freq.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def passage(self, i: int) -> Passage:
+        """The ``i``-th passage."""
+        heading = int(self.passages.heading_of[i])
+        return Passage(
+            article=self.articles[int(self.passages.article_of[i])],
+            heading=self.passages.headings[heading] if heading >= 0 else None,
+            text=self.passages.texts[i],
+        )
+
+    def top_passages(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
+        """The ``k`` best passages for ``terms`` as ``(position, score)``, best first."""
+        unique = list(dict.fromkeys(t for t in terms if t in self.doc_freq))
+        if not unique or k <= 0:
+            return []
+        scores = self.engine.scores(unique)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        ranked = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+        return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        """One hit per article (its best passage), best first."""
+        started = time.perf_counter()
+        terms = self.tokenizer(query)
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        depth = max(4 * k, 20)
+        while True:
+            ranked = self.top_passages(terms, depth)
+            for i, score in ranked:
+                article = int(self.passages.article_of[i])
+                if article not in seen:
+                    seen.add(article)
+                    hits.append(Hit(self.passage(i), score))
+                    if len(hits) == k:
+                        break
+            if len(hits) == k or len(ranked) < depth:
+                break
+            hits, seen, depth = [], set(), depth * 4
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(query=query, hits=tuple(hits), took_ms=took)
+
+
+def build_index(
+    articles: Sequence[Article],
+    engine_name: str,
+    tokenizer: Tokenizer,
+    progress: Callable[[str], None] | None = None,
+) -> SearchIndex:
+    """Cuts ``articles`` into passages and indexes them with the named engine."""
+    article_of: list[int] = []
+    heading_of: list[int] = []
+    heading_ids: dict[str, int] = {}
+    texts: list[str] = []
+    corpus: list[list[str]] = []
+    doc_freq: Counter[str] = Counter()
+    for a, article in enumerate(articles):
+        title_terms = tokenizer(article.title)
+        for heading, text in article_passages(article):
+            terms = title_terms + tokenizer(heading or "") + tokenizer(text)
+            article_of.append(a)
+            heading_of.append(heading_ids.setdefault(heading, len(heading_ids)) if heading else -1)
+            texts.append(text)
+            corpus.append(terms)
+            doc_freq.update(set(terms))
+    if progress:
+        progress(f"indexing {len(texts)} passages from {len(articles)} articles")
+    table = PassageTable(
+        article_of=np.asarray(article_of, dtype=np.int32),
+        heading_of=np.asarray(heading_of, dtype=np.int32),
+        headings=tuple(heading_ids),
+        texts=texts,
+    )
+    engine = engine_class(engine_name).build(corpus)
+    refs = [article_ref(a) for a in articles]
+    return SearchIndex(refs, table, engine, dict(doc_freq), tokenizer)
+
+
+def article_ref(article: Article) -> ArticleRef:
+    """The citation-sized view of an article."""
+    return ArticleRef(
+        article_id=article.id,
+        title=article.title,
+        url=article.url,
+        source=article.source,
+        published=article.published,
+    )

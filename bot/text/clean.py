@@ -1,0 +1,125 @@
+"""Turns a raw article body into clean paragraphs and headings.
+
+Web-scraped articles carry page furniture ("watch now", image lines, photo
+credits, read-time counters) and markdown; none of it belongs in an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)[^)]*\)")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_ESCAPE = re.compile(r"\\([\[\]()*_#>`\\-])")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_BULLET = re.compile(r"^(?:[•*·▪–—-]|\d{1,2}[.)])\s+")
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b]+")
+
+_FURNITURE = re.compile(
+    r"""^(?:
+        watch\ now | hide\ content | related\ articles? | advertisement | share\ (?:this|on).*
+      | stock\ chart\ icon.* | \d+\ min(?:ute)?s?\ read | \d+\ views? | read\ more.*
+      | \(word\ count:.*\) | financial\ market\ analysis\ from\ .* | \?> | <\?php.*
+      | skip\ to\ (?:main\ )?content | subscribe.* | sign\ up\ for.* | listen\ to\ this\ article.*
+      | .*contributed\ to\ this\ report.*
+      | [\W_]*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_PHOTO_CREDIT = re.compile(
+    r".*\|\s*(?:getty\ images|reuters|ap\ photo|afp|bloomberg|shutterstock|nurphoto)\s*$",
+    re.IGNORECASE | re.VERBOSE,
+)
+_SENTENCE_END = re.compile(r"[.!?:;,\"”’)]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A heading or a paragraph of cleaned text."""
+
+    text: str
+    is_heading: bool = False
+
+
+def strip_markup(line: str, links: list[str] | None = None) -> str:
+    """Removes markdown from one line, keeping link text; collects link URLs into ``links``."""
+    line = _IMAGE.sub("", line)
+    if links is not None:
+        links.extend(m.group(2) for m in _LINK.finditer(line))
+    line = _LINK.sub(r"\1", line)
+    line = _AUTOLINK.sub(r"\1", line)
+    line = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
+    line = _ESCAPE.sub(r"\1", line)
+    line = _TAG.sub("", line)
+    return _SPACES.sub(" ", line).strip()
+
+
+def is_furniture(line: str) -> bool:
+    """True for page furniture lines that are never article content."""
+    return bool(_FURNITURE.match(line)) or bool(_PHOTO_CREDIT.match(line))
+
+
+def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
+    """Splits a body into headings and paragraphs, dropping furniture.
+
+    One line is one paragraph, except that a line broken mid-sentence (the next
+    starts in lower case) is joined to the next. A photo credit line also drops
+    the caption just before it.
+    """
+    blocks: list[Block] = []
+    for raw in _logical_lines(body):
+        if _IMAGE.fullmatch(raw.strip()):
+            continue
+        if _PHOTO_CREDIT.match(raw):
+            if blocks and not blocks[-1].is_heading and len(blocks[-1].text.split()) <= 50:
+                blocks.pop()
+            continue
+        heading = _MD_HEADING.match(raw)
+        text = strip_markup(heading.group(1) if heading else _BULLET.sub("", raw), links)
+        if not text or is_furniture(text):
+            continue
+        blocks.append(Block(text, is_heading=bool(heading) or _looks_like_heading(raw, text)))
+    return blocks
+
+
+def _logical_lines(body: str) -> list[str]:
+    lines: list[str] = []
+    pending = ""
+    for line in body.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if pending:
+                lines.append(pending)
+            pending = ""
+            continue
+        continues = (
+            pending
+            and stripped[0].islower()
+            and not _SENTENCE_END.search(pending)
+            and not _BULLET.match(stripped)
+        )
+        if continues:
+            pending = f"{pending} {stripped}"
+        else:
+            if pending:
+                lines.append(pending)
+            pending = stripped
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def _looks_like_heading(raw: str, text: str) -> bool:
+    """A short, title-cased line with no sentence punctuation at its end."""
+    if _BULLET.match(raw) or len(text) > 90 or text[-1] in '.!:;,"”’)':
+        return False
+    words = text.split()
+    if not 1 <= len(words) <= 12 or not words[0][0].isupper():
+        return False
+    long_words = [w for w in words if len(w) > 3]
+    capitalised = sum(1 for w in long_words if w[0].isupper() or not w[0].isalpha())
+    return not long_words or capitalised / len(long_words) >= 0.6

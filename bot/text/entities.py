@@ -1,0 +1,61 @@
+"""Names of companies and models mentioned in a text, by frequency."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A capitalised word (or CamelCase, or an acronym), optionally followed by more
+# capitalised words or by a version ("Seedance 2.0", "Spark X2", "GLM-5").
+_NAME = re.compile(
+    r"(?<![\w.])([A-Z][\w]*(?:[-.][\w]+)*(?:[ \t]+(?:[A-Z][\w]*(?:[-.][\w]+)*|\d+(?:\.\d+)+))*)"
+)
+_GENERIC = frozenset(
+    """a an the this that these those it its he she they we i in on at of for and but or
+    as by with from to if when while after before however meanwhile perhaps yet still
+    one two first last here there what why how who which where not no so then also
+    china chinese ai u.s us america american western west east beijing asia global
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday think let imagine
+    """.split()
+)
+_POSSESSIVE = re.compile(r"['’]s$")
+# Product and company names ("RynnBrain", "GLM-5", "Seedance 2.0") say more about an
+# article than ordinary capitalised words, so they count double when ranking.
+_DISTINCTIVE = re.compile(r"\d|[a-z][A-Z]")
+_ADJECTIVE = re.compile(r"-[a-z]+$")  # "Beijing-based", "AI-generated"
+
+
+def named_entities(text: str, *, limit: int = 10) -> list[str]:
+    """Returns the most frequent names in ``text``, most prominent first.
+
+    A name must appear at least once away from the start of a sentence, which
+    keeps out ordinary capitalised words ("Meanwhile", "Perhaps").
+    """
+    counts: Counter[str] = Counter()
+    mid_sentence: set[str] = set()
+    for match in _NAME.finditer(text):
+        name = _clean(match.group(1))
+        if not name:
+            continue
+        counts[name] += 1
+        before = text[: match.start()].rstrip(" \t")
+        if before and before[-1] not in '.!?\n"“‘(':
+            mid_sentence.add(name)
+    weighted = Counter({n: c * (2 if _DISTINCTIVE.search(n) else 1) for n, c in counts.items()})
+    ranked = [n for n, _ in weighted.most_common() if n in mid_sentence]
+    return ranked[:limit]
+
+
+def _clean(name: str) -> str:
+    words = [_POSSESSIVE.sub("", w) for w in name.split()]
+    while words and words[0].lower() in _GENERIC:
+        words.pop(0)
+    while words and words[-1].lower() in _GENERIC:
+        words.pop()
+    if not words or (len(words) == 1 and len(words[0]) < 2):
+        return ""
+    if _ADJECTIVE.search(words[-1]):
+        return ""
+    return " ".join(words)

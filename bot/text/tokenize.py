@@ -1,0 +1,85 @@
+"""Tokenization tuned for AI news: case-folded, stemmed, versions kept whole.
+
+Model names and versions are what people ask about ("GLM-5", "M2.5", "Kling 3.0",
+"Qwen-Image 2.0", "15s"), so a hyphenated compound is indexed both whole and as its
+parts, dotted versions stay one token, and a number with a unit suffix also yields
+the bare number ("15s" matches "15 seconds").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+from bot.text.stopwords import STOPWORDS
+
+# A run of letters/digits, optionally joined to more runs by "-" or "." (no spaces).
+_TOKEN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_APOSTROPHE_S = re.compile(r"['’]s\b")
+_NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)[a-z]{1,3}")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+class Tokenizer:
+    """Turns text into index terms.
+
+    Args:
+        stem: apply the Snowball English stemmer to plain words.
+    """
+
+    def __init__(self, *, stem: bool = True) -> None:
+        self._stemmer = Stemmer.Stemmer("english") if stem else None
+        self._word_cache: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        """Returns the index terms of ``text`` in order (duplicates kept)."""
+        out: list[str] = []
+        cache = self._word_cache
+        for raw in _TOKEN.findall(_normalise(text)):
+            terms = cache.get(raw)
+            if terms is None:
+                terms = self._terms(raw)
+                if len(cache) < 500_000:
+                    cache[raw] = terms
+            out.extend(terms)
+        return out
+
+    def many(self, texts: Iterable[str]) -> list[list[str]]:
+        """Tokenizes several texts."""
+        return [self(text) for text in texts]
+
+    def _terms(self, raw: str) -> tuple[str, ...]:
+        if "-" in raw:
+            parts = [p for piece in raw.split("-") for p in self._terms(piece)]
+            return (raw, *parts)
+        if "." in raw:
+            # "3.0", "m2.5", "u.s": one token, never split or stemmed.
+            return (raw,)
+        if _HAS_DIGIT.search(raw):
+            unit = _NUMBER_WITH_UNIT.fullmatch(raw)
+            return (raw, unit.group(1)) if unit else (raw,)
+        if len(raw) < 2 or raw in STOPWORDS:
+            return ()
+        return (self.stem(raw),)
+
+    def stem(self, word: str) -> str:
+        """Stems one lower-case word (identity when stemming is off)."""
+        if self._stemmer is None:
+            return word
+        return _stem_cached(self._stemmer, word)
+
+
+@lru_cache(maxsize=200_000)
+def _stem_cached(stemmer: Stemmer.Stemmer, word: str) -> str:
+    return str(stemmer.stemWord(word))
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _THOUSANDS.sub("", text)
+    return _APOSTROPHE_S.sub("", text)
