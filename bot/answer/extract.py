@@ -9,6 +9,7 @@ the question's key words would be made up, not found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,14 +25,31 @@ MIN_COVERAGE = 0.6
 RELATED_COVERAGE = 0.3
 CANDIDATE_PASSAGES = 12
 MAX_SENTENCES = 3
+SYNONYM_CREDIT = 0.7
+EXTRA_SENTENCE_SHARE = 0.75  # a second or third sentence must hold most of the question
+_NAME_WORD = re.compile(r"\b(?:[A-Z][\w.-]*|[\w-]*\d[\w.-]*)")
 NO_ANSWER = "The articles don't answer this question."
 NO_TERMS = "That question has no words to search for; try naming a company, model or topic."
 
 
 @dataclass(frozen=True, slots=True)
 class _Term:
+    """One word of the question: a compound ("GLM-5") is one term, not three."""
+
+    text: str
     weight: float
-    forms: frozenset[str]
+    parts: frozenset[str]  # a compound's parts: all present also counts as the term
+    forms: frozenset[str]  # thesaurus equivalents
+    is_name: bool  # from a capitalised word or a version: the thing asked about
+
+    def found_in(self, tokens: set[str]) -> float:
+        """1 when present, ``SYNONYM_CREDIT`` for an equivalent, else 0."""
+        if self.text in tokens or (self.parts and self.parts <= tokens):
+            return 1.0
+        return SYNONYM_CREDIT if not self.forms.isdisjoint(tokens) else 0.0
+
+    def query(self) -> list[str]:
+        return [self.text, *sorted(self.parts)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +95,7 @@ class Answerer:
         terms = self._terms(question)
         if not terms:
             return Answer(question=question, answered=False, text=NO_TERMS)
-        query = [form for term in terms for form in sorted(term.forms)]
-        ranked = self._index.top_passages(query, CANDIDATE_PASSAGES)
-        covered = [(self._coverage(terms, p), p, s) for p, s in self._passages(ranked)]
+        covered = [(self._coverage(terms, p), p, s) for p, s in self._candidates(terms)]
         good = [(c, p, s) for c, p, s in covered if c >= MIN_COVERAGE]
         if not good:
             related = _unique_articles(p.article for c, p, _ in covered if c >= RELATED_COVERAGE)
@@ -96,22 +112,34 @@ class Answerer:
         return Answer(question, True, " ".join(c.sentence for c in chosen), citations)
 
     def _terms(self, question: str) -> list[_Term]:
+        names = {t for word in _NAME_WORD.findall(question) for t in self._tokenize(word)}
         seen: dict[str, _Term] = {}
-        for term in self._tokenize(question):
-            if term not in seen:
-                forms = self._thesaurus.get(term, frozenset()) | {term}
-                seen[term] = _Term(self._index.idf(term), forms)
+        for whole, *parts in self._index.tokenizer.groups(question):
+            if whole in seen:
+                continue
+            known = whole in self._index.doc_freq or not parts
+            weight = self._index.idf(whole) if known else max(map(self._index.idf, parts))
+            forms = self._thesaurus.get(whole, frozenset())
+            seen[whole] = _Term(whole, weight, frozenset(parts), forms, whole in names)
         return list(seen.values())
 
-    def _passages(self, ranked: Sequence[tuple[int, float]]) -> list[tuple[Passage, float]]:
-        return [(self._index.passage(i), score) for i, score in ranked]
+    def _candidates(self, terms: Sequence[_Term]) -> list[tuple[Passage, float]]:
+        """The best passages for the question's own words, then for their equivalents.
 
-    def _context(self, passage: Passage) -> set[str]:
-        return set(self._tokenize(f"{passage.article.title}\n{passage.heading or ''}"))
+        Two rankings, merged: thesaurus words added to the query must not push
+        out the passages that match the question's own words.
+        """
+        plain = [text for term in terms for text in term.query()]
+        expanded = plain + [form for term in terms for form in sorted(term.forms)]
+        best: dict[int, float] = {}
+        for query in (plain, expanded):
+            for i, score in self._index.top_passages(query, CANDIDATE_PASSAGES):
+                best.setdefault(i, score)
+        return [(self._index.passage(i), score) for i, score in best.items()]
 
     def _coverage(self, terms: Sequence[_Term], passage: Passage) -> float:
-        tokens = self._context(passage) | set(self._tokenize(passage.text))
-        return _share(terms, tokens)
+        context = f"{passage.article.title}\n{passage.heading or ''}\n{passage.text}"
+        return _share(terms, set(self._tokenize(context)))
 
     def _sentences(
         self, question: str, terms: Sequence[_Term], good: Sequence[tuple[float, Passage, float]]
@@ -120,35 +148,57 @@ class Answerer:
         top_score = max(score for _, _, score in good)
         candidates: list[_Candidate] = []
         for _, passage, score in good:
-            context = self._context(passage)
+            heading = set(self._tokenize(passage.heading or ""))
+            earlier: set[str] = set()  # the passage so far: what "It" and "The result" refer to
             for sentence in split_sentences(passage.text):
                 own = set(self._tokenize(sentence))
-                value = _share(terms, own) + 0.5 * _share(terms, context - own)
+                context = heading | earlier
+                # Words the sentence leaves to its context ("It runs on ...") count for less.
+                value = _share(terms, own) + 0.4 * _share(terms, context - own)
                 value += 0.1 * score / top_score
                 if wants is not Wants.ANY and holds(sentence, wants):
                     value += 0.25
                 if len(sentence.split()) < 6:
                     value -= 0.3
-                candidates.append(_Candidate(value, sentence, frozenset(own), passage))
+                if self._eligible(terms, own, heading, context):
+                    candidates.append(_Candidate(value, sentence, frozenset(own), passage))
+                earlier |= own
         candidates.sort(key=lambda c: -c.score)
         return _pick(candidates, terms)
 
+    @staticmethod
+    def _eligible(
+        terms: Sequence[_Term], own: set[str], heading: set[str], context: set[str]
+    ) -> bool:
+        """Whether a sentence can answer: it names what was asked about (itself or
+        through its context, as in "It runs on ...") and states the asked-for fact
+        itself (or under a heading that does)."""
+        if any(t.is_name and t.found_in(own | context) < 1.0 for t in terms):
+            return False
+        facts = [t for t in terms if not t.is_name]
+        return not facts or _share(facts, own | heading) >= MIN_COVERAGE
+
 
 def _share(terms: Sequence[_Term], tokens: set[str]) -> float:
+    """The weighted share of ``terms`` found in ``tokens``; an equivalent earns partial credit."""
     total = sum(t.weight for t in terms)
-    return sum(t.weight for t in terms if not t.forms.isdisjoint(tokens)) / total
+    return sum(t.weight * t.found_in(tokens) for t in terms) / total
 
 
 def _pick(candidates: Sequence[_Candidate], terms: Sequence[_Term]) -> list[_Candidate]:
-    """The best sentence, plus up to two more nearly as good that say something new."""
-    if not candidates or _share(terms, set(candidates[0].terms)) == 0:
+    """The best sentence, plus up to two more nearly as good that say something new.
+
+    Every candidate already names what was asked about and, with its heading and
+    the sentences before it in its passage, covers the question.
+    """
+    if not candidates:
         return []
     best = candidates[0]
     chosen = [best]
     for cand in candidates[1:]:
         if len(chosen) == MAX_SENTENCES or cand.score < 0.85 * best.score:
             break
-        if _share(terms, set(cand.terms)) < 0.5:
+        if _share(terms, set(cand.terms)) < EXTRA_SENTENCE_SHARE:
             continue
         if any(_overlap(cand.terms, c.terms) > 0.5 for c in chosen):
             continue

@@ -27,9 +27,11 @@ _NAME_Q = re.compile(
 )
 _DATE_Q = re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month))\b", re.I)
 
+# A number, but not the version in a name ("GLM-5", "M2.5", "Kling 3.0").
 _NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand"
-    r"|million|billion|trillion|dozen|half|double|triple)\b",
+    r"(?<![\w.-])(?<![A-Z][a-z] )(?<![A-Z][a-z][a-z] )\d"
+    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand"
+    r"|million|billion|trillion|dozen|half|double|triple|sixteen)\b",
     re.I,
 )
 _DATE = re.compile(

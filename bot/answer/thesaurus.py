@@ -11,13 +11,15 @@ from collections.abc import Callable
 
 _GROUPS = (
     "release releases released launch launched ship shipped unveil unveiled introduce "
-    "introduced debut debuted announce announced rollout drop dropped",
+    "introduced debut debuted announce announced rollout drop dropped make",
     "length long duration seconds",
     "price prices cost costs pricing cheap expensive fee",
     "size big parameter parameters params",
     "company companies firm firms lab labs maker makers developer developers",
     "video videos clip clips",
-    "make makes made build built develop developed create created behind",
+    "make build create",
+    "rise soar surge jump climb gain grow growth",
+    "record records set",
     "beat beats surpass surpasses outperform outperforms rival rivals exceed top",
     "chip chips semiconductor semiconductors processor processors",
     "stock stocks share shares",

@@ -17,6 +17,11 @@ _BYLINE = re.compile(
     r"^(?:from|by|via)\s+(?P<source>.+?)\s*(?:[—–|]|\s-\s|,)\s*(?P<rest>.*)$", re.I
 )
 _URL_LINE = re.compile(r"^<?(https?://\S+?)>?$")
+_BACK_MATTER = re.compile(
+    r"^(references|sources|further reading|see also|related( articles| stories| reading)?"
+    r"|more (on|from) .*|read more)$",
+    re.I,
+)
 _UNKNOWN = frozenset({"", "unknown", "none", "n/a", "null"})
 _OPENING_LINES = 8
 _MAX_TITLE_WORDS = 20
@@ -160,7 +165,7 @@ def _sections(blocks: list[Block]) -> tuple[Section, ...]:
     seen: set[str] = set()
     for block in blocks:
         if block.is_heading:
-            if paragraphs:
+            if paragraphs and not _is_back_matter(heading):
                 sections.append(Section(heading, tuple(paragraphs)))
             heading, paragraphs = block.text, []
             continue
@@ -169,9 +174,14 @@ def _sections(blocks: list[Block]) -> tuple[Section, ...]:
             continue
         seen.add(key)
         paragraphs.append(block.text)
-    if paragraphs:
+    if paragraphs and not _is_back_matter(heading):
         sections.append(Section(heading, tuple(paragraphs)))
     return tuple(sections)
+
+
+def _is_back_matter(heading: str | None) -> bool:
+    """Reference lists and link farms: lists of other pages, never quotable prose."""
+    return heading is not None and bool(_BACK_MATTER.match(heading))
 
 
 def _generated_title(sections: tuple[Section, ...], article_id: str) -> str:

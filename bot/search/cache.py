@@ -8,6 +8,7 @@ cache is never trusted, only verified.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -51,6 +52,17 @@ def fingerprint(root: Path, files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def code_digest() -> str:
+    """A hash of the core's source, so that any change to parsing or indexing rebuilds."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_dir(data_dir: Path, root: Path, engine: str) -> Path:
     """Where the index of corpus ``root`` built by ``engine`` lives."""
     key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
@@ -62,6 +74,7 @@ def expected_manifest(engine: str, corpus_fingerprint: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "teambot": __version__,
+        "code": code_digest(),
         "engine": engine,
         "fingerprint": corpus_fingerprint,
         "passage_words": PASSAGE_WORDS,

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 
-_BOUNDARY = re.compile(r"([.!?…]+[\"”’')\]]*)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+# A sentence may start lower-case when its first word is camel-cased ("iFlytek").
+_BOUNDARY = re.compile(r"([.!?…]+[\"”’')\]]*)\s+(?=[\"“‘'(\[]?(?:[A-Z0-9]|[a-z]+[A-Z]))")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st inc corp ltd co vs etc al fig no jan feb mar apr jun jul
     aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m approx est dept gov""".split()
+)
+
+
+# Words that start sentences but rarely follow an abbreviation inside one:
+# "... in the U.S. It comes after ..." is two sentences.
+_OPENERS = frozenset(
+    """it its the this that these those they their there he she we i you a an but and so
+    yet however meanwhile still then in on at for as if when while after before since
+    some many most one our his her""".split()
 )
 
 
@@ -15,13 +25,23 @@ def split_sentences(text: str) -> list[str]:
     """Splits a paragraph into sentences.
 
     A period ends a sentence unless it closes a known abbreviation ("U.S.",
-    "Jan.") or a single initial ("J. Smith").
+    "Jan.") or a single initial ("J. Smith") and the next word is not a typical
+    sentence opener ("It", "The").
     """
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end(1)
-        if match.group(1).startswith(".") and _is_abbreviation(text[start : match.start(1)]):
+        next_word = (
+            text[match.end() :].split(None, 1)[0].strip("\"“‘'([").lower()
+            if text[match.end() :].strip()
+            else ""
+        )
+        if (
+            match.group(1).startswith(".")
+            and _is_abbreviation(text[start : match.start(1)])
+            and next_word not in _OPENERS
+        ):
             continue
         piece = text[start:end].strip()
         if piece:

@@ -27,7 +27,8 @@ _QUESTION = """
 how many much which who whom whose what when where why tell me please know explain
 describe anything something thing things say says said give show find list get got
 kind sort type number count amount max maximum min minimum exactly really actually
-did does do done latest recent recently new news
+did does do done latest recent recently new news happen happened happens occur
+occurred use used uses using
 """
 
 STOPWORDS: frozenset[str] = frozenset((_ENGLISH + _QUESTION).split())

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import Stemmer
 
+from bot.text.lemmas import IRREGULAR
 from bot.text.stopwords import STOPWORDS
 
 # A run of letters/digits, optionally joined to more runs by "-" or "." (no spaces).
@@ -49,6 +50,11 @@ class Tokenizer:
             out.extend(terms)
         return out
 
+    def groups(self, text: str) -> list[tuple[str, ...]]:
+        """The terms of each word of ``text``: a compound gives ``(whole, *parts)``."""
+        found = (self._terms(raw) for raw in _TOKEN.findall(_normalise(text)))
+        return [terms for terms in found if terms]
+
     def many(self, texts: Iterable[str]) -> list[list[str]]:
         """Tokenizes several texts."""
         return [self(text) for text in texts]
@@ -65,7 +71,7 @@ class Tokenizer:
             return (raw, unit.group(1)) if unit else (raw,)
         if len(raw) < 2 or raw in STOPWORDS:
             return ()
-        return (self.stem(raw),)
+        return (self.stem(IRREGULAR.get(raw, raw)),)
 
     def stem(self, word: str) -> str:
         """Stems one lower-case word (identity when stemming is off)."""
