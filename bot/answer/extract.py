@@ -26,7 +26,12 @@ RELATED_COVERAGE = 0.3
 CANDIDATE_PASSAGES = 12
 MAX_SENTENCES = 3
 SYNONYM_CREDIT = 0.7
+CONTEXT_CREDIT = 0.4
 EXTRA_SENTENCE_SHARE = 0.75  # a second or third sentence must hold most of the question
+_ANSWER_TYPE = re.compile(
+    r"\b(?:which|what)\s+(?:company|companies|firm|firms|lab|labs|model|models|startup|startups)\b",
+    re.I,
+)
 _NAME_WORD = re.compile(r"\b(?:[A-Z][\w.-]*|[\w-]*\d[\w.-]*)")
 NO_ANSWER = "The articles don't answer this question."
 NO_TERMS = "That question has no words to search for; try naming a company, model or topic."
@@ -57,6 +62,8 @@ class _Candidate:
     score: float
     sentence: str
     terms: frozenset[str]
+    names_itself: bool  # names what was asked about without help from its context
+    place: tuple[int, int]  # (candidate passage, sentence) — to spot a continuation
     passage: Passage
 
 
@@ -112,6 +119,8 @@ class Answerer:
         return Answer(question, True, " ".join(c.sentence for c in chosen), citations)
 
     def _terms(self, question: str) -> list[_Term]:
+        # "Which company ...": the kind of name asked for, not a word to look for.
+        question = _ANSWER_TYPE.sub(" ", question)
         names = {t for word in _NAME_WORD.findall(question) for t in self._tokenize(word)}
         seen: dict[str, _Term] = {}
         for whole, *parts in self._index.tokenizer.groups(question):
@@ -147,21 +156,22 @@ class Answerer:
         wants = question_wants(question)
         top_score = max(score for _, _, score in good)
         candidates: list[_Candidate] = []
-        for _, passage, score in good:
+        for p, (_, passage, score) in enumerate(good):
             heading = set(self._tokenize(passage.heading or ""))
             earlier: set[str] = set()  # the passage so far: what "It" and "The result" refer to
-            for sentence in split_sentences(passage.text):
+            for n, sentence in enumerate(split_sentences(passage.text)):
                 own = set(self._tokenize(sentence))
                 context = heading | earlier
-                # Words the sentence leaves to its context ("It runs on ...") count for less.
-                value = _share(terms, own) + 0.4 * _share(terms, context - own)
-                value += 0.1 * score / top_score
+                value = _sentence_share(terms, own, context) + 0.1 * score / top_score
                 if wants is not Wants.ANY and holds(sentence, wants):
                     value += 0.25
                 if len(sentence.split()) < 6:
                     value -= 0.3
                 if self._eligible(terms, own, heading, context):
-                    candidates.append(_Candidate(value, sentence, frozenset(own), passage))
+                    names = all(not t.is_name or t.found_in(own) == 1.0 for t in terms)
+                    candidates.append(
+                        _Candidate(value, sentence, frozenset(own), names, (p, n), passage)
+                    )
                 earlier |= own
         candidates.sort(key=lambda c: -c.score)
         return _pick(candidates, terms)
@@ -185,6 +195,16 @@ def _share(terms: Sequence[_Term], tokens: set[str]) -> float:
     return sum(t.weight * t.found_in(tokens) for t in terms) / total
 
 
+def _sentence_share(terms: Sequence[_Term], own: set[str], context: set[str]) -> float:
+    """Like ``_share``, but a word the sentence leaves to its context ("It runs
+    on ...") earns only ``CONTEXT_CREDIT`` of its weight."""
+    total = sum(t.weight for t in terms)
+    found = sum(
+        t.weight * max(t.found_in(own), CONTEXT_CREDIT * t.found_in(context)) for t in terms
+    )
+    return found / total
+
+
 def _pick(candidates: Sequence[_Candidate], terms: Sequence[_Term]) -> list[_Candidate]:
     """The best sentence, plus up to two more nearly as good that say something new.
 
@@ -199,6 +219,9 @@ def _pick(candidates: Sequence[_Candidate], terms: Sequence[_Term]) -> list[_Can
         if len(chosen) == MAX_SENTENCES or cand.score < 0.85 * best.score:
             break
         if _share(terms, set(cand.terms)) < EXTRA_SENTENCE_SHARE:
+            continue
+        continues = any(cand.place == (c.place[0], c.place[1] + 1) for c in chosen)
+        if not (cand.names_itself or continues):
             continue
         if any(_overlap(cand.terms, c.terms) > 0.5 for c in chosen):
             continue
