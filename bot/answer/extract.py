@@ -29,7 +29,8 @@ SYNONYM_CREDIT = 0.7
 CONTEXT_CREDIT = 0.4
 EXTRA_SENTENCE_SHARE = 0.75  # a second or third sentence must hold most of the question
 _ANSWER_TYPE = re.compile(
-    r"\b(?:which|what)\s+(?:company|companies|firm|firms|lab|labs|model|models|startup|startups)\b",
+    r"\b(?:which|what)\s+(?:company|companies|firm|firms|lab|labs|model|models|startup|startups)\b"
+    r"|\bhow\s+(?:long|big|large|old|tall|far|fast|much|many)\b",
     re.I,
 )
 _NAME_WORD = re.compile(r"\b(?:[A-Z][\w.-]*|[\w-]*\d[\w.-]*)")
@@ -119,7 +120,7 @@ class Answerer:
         return Answer(question, True, " ".join(c.sentence for c in chosen), citations)
 
     def _terms(self, question: str) -> list[_Term]:
-        # "Which company ...": the kind of name asked for, not a word to look for.
+        # "Which company", "how long": the kind of answer asked for, not words to look for.
         question = _ANSWER_TYPE.sub(" ", question)
         names = {t for word in _NAME_WORD.findall(question) for t in self._tokenize(word)}
         seen: dict[str, _Term] = {}

@@ -27,12 +27,16 @@ _NAME_Q = re.compile(
 )
 _DATE_Q = re.compile(r"\b(when|what (date|day|year|month)|which (date|day|year|month))\b", re.I)
 
-# A number, but not the version in a name ("GLM-5", "M2.5", "Kling 3.0").
 _NUMBER = re.compile(
-    r"(?<![\w.-])(?<![A-Z][a-z] )(?<![A-Z][a-z][a-z] )\d"
-    r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand"
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand"
     r"|million|billion|trillion|dozen|half|double|triple|sixteen)\b",
     re.I,
+)
+# Versions inside names are not the numbers a "how many" question asks for.
+_VERSIONED_NAME = re.compile(
+    r"\b[A-Z][\w-]*\s\d+\.\d+\b"  # Kling 3.0, Qwen-Image 2.0, Opus 4.5
+    r"|\b\w+-\w*\d[\w.]*"  # GLM-5, Cosmos-Reason2
+    r"|\b[A-Z]+\d[\w.]*"  # M2.5, X2
 )
 _DATE = re.compile(
     r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
@@ -56,7 +60,7 @@ def question_wants(question: str) -> Wants:
 def holds(sentence: str, wants: Wants) -> bool:
     """True when ``sentence`` contains the kind of fact asked for."""
     if wants is Wants.NUMBER:
-        return bool(_NUMBER.search(sentence))
+        return bool(_NUMBER.search(_VERSIONED_NAME.sub(" ", sentence)))
     if wants is Wants.DATE:
         return bool(_DATE.search(sentence))
     if wants is Wants.NAME:

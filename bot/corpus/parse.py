@@ -61,7 +61,8 @@ def parse_article(
     found = _take_opening_metadata(lines, need_date=published is None)
     published = published or found.published
     url = url or found.url
-    source = source or found.source or _take_source_line(lines) or _domain(url)
+    source_line = _take_source_line(lines)  # always removed from the body
+    source = source or found.source or source_line or _domain(url)
 
     blocks = to_blocks("\n".join(lines), links)
     sections = _sections(blocks)
@@ -139,12 +140,14 @@ def _take_opening_metadata(lines: list[str], *, need_date: bool) -> _Opening:
 
 
 def _take_source_line(lines: list[str]) -> str | None:
+    """Removes every "(Source: …)" line; the first names the source."""
+    found: str | None = None
     for i, line in enumerate(lines):
         match = _SOURCE_LINE.match(line)
         if match:
             lines[i] = ""
-            return _domain(match.group("source")) or match.group("source").strip()
-    return None
+            found = found or _domain(match.group("source")) or match.group("source").strip()
+    return found
 
 
 def _domain(url: str | None) -> str | None:

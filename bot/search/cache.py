@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from bot import __version__
 from bot.models import ArticleRef, CorpusWarning
-from bot.search.engines import K1, B, engine_class
+from bot.search.engines import DELTA, K1, METHOD, B, engine_class
 from bot.search.index import PassageTable, SearchIndex
 from bot.search.passages import PASSAGE_WORDS
 from bot.text.tokenize import Tokenizer
@@ -78,8 +78,10 @@ def expected_manifest(engine: str, corpus_fingerprint: str) -> dict[str, Any]:
         "engine": engine,
         "fingerprint": corpus_fingerprint,
         "passage_words": PASSAGE_WORDS,
+        "method": METHOD,
         "k1": K1,
         "b": B,
+        "delta": DELTA,
     }
 
 

@@ -1,10 +1,14 @@
 """BM25 engines behind one small protocol.
 
-Both engines score with the same formula, so they rank identically on the same
-tokens: bm25s's "robertson" variant clips a negative idf to 0, exactly as
-rank-bm25's ``BM25Okapi`` does with ``epsilon=0``; the two differ only by the
-constant factor ``k1 + 1``, which never changes an order. rank-bm25 is the
-reference; bm25s is the fast default.
+Both engines score with BM25+ (Lv & Zhai), whose idf is positive for every
+term, so even a corpus of one or two articles ranks; plain BM25 clips the idf of
+any term found in over half the passages to zero. bm25s's "bm25+" variant is
+rank-bm25's ``BM25Plus`` exactly: on the same tokens the two rank identically.
+rank-bm25 is the reference; bm25s is the fast default.
+
+Contract: a passage that holds none of the query terms scores exactly 0. BM25+
+gives every passage ``delta * idf`` per query term whether or not it matches;
+that shift is the same for every passage, so both engines leave it out.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import numpy.typing as npt
 from bot.errors import ConfigError
 from bot.settings import ENGINES
 
-K1 = 1.5
+METHOD = "bm25+"
+K1 = 1.2
 B = 0.75
+DELTA = 1.0
 
 Scores = npt.NDArray[np.float32] | npt.NDArray[np.float64]
 
@@ -39,7 +45,7 @@ class Engine(Protocol):
 
 
 class Bm25sEngine:
-    """bm25s: BM25 scores precomputed into a sparse term-by-passage matrix.
+    """bm25s: BM25+ scores precomputed into a sparse term-by-passage matrix.
 
     bm25s builds the matrix; a query then only sums the matrix columns of its
     terms. That sum is done here with numpy (the same operation as bm25s's numpy
@@ -67,7 +73,7 @@ class Bm25sEngine:
     def build(cls, corpus: Sequence[Sequence[str]]) -> Bm25sEngine:
         import bm25s
 
-        model = bm25s.BM25(method="robertson", k1=K1, b=B)
+        model = bm25s.BM25(method=METHOD, k1=K1, b=B, delta=DELTA)
         model.index([list(doc) for doc in corpus], show_progress=False, create_empty_token=False)
         vocab = {str(term): int(i) for term, i in model.vocab_dict.items()}
         ordered = dict(sorted(vocab.items(), key=lambda item: item[1]))
@@ -114,20 +120,22 @@ class Bm25sEngine:
         with open(directory / "vocab.json", "w", encoding="utf-8") as fh:
             json.dump(self._vocab, fh, ensure_ascii=False, separators=(",", ":"))
         with open(directory / "params.json", "w", encoding="utf-8") as fh:
-            json.dump({"num_docs": self._size, "method": "robertson", "k1": K1, "b": B}, fh)
+            json.dump(
+                {"num_docs": self._size, "method": METHOD, "k1": K1, "b": B, "delta": DELTA}, fh
+            )
         np.save(directory / "data.npy", self._data)
         np.save(directory / "indices.npy", self._indices)
         np.save(directory / "indptr.npy", self._indptr)
 
 
 class RankBm25Engine:
-    """rank-bm25's ``BM25Okapi``: the plain-Python reference implementation."""
+    """rank-bm25's ``BM25Plus``: the plain-Python reference implementation."""
 
     def __init__(self, corpus: list[list[str]]) -> None:
-        from rank_bm25 import BM25Okapi
+        from rank_bm25 import BM25Plus
 
         self._corpus = corpus
-        self._model = BM25Okapi(corpus, k1=K1, b=B, epsilon=0.0)
+        self._model = BM25Plus(corpus, k1=K1, b=B, delta=DELTA)
 
     @classmethod
     def build(cls, corpus: Sequence[Sequence[str]]) -> RankBm25Engine:
@@ -142,7 +150,9 @@ class RankBm25Engine:
         return cls(corpus)
 
     def scores(self, terms: Sequence[str]) -> Scores:
-        result: Scores = np.asarray(self._model.get_scores(list(terms)), dtype=np.float64)
+        scores = np.asarray(self._model.get_scores(list(terms)), dtype=np.float64)
+        shift = DELTA * sum(self._model.idf.get(term, 0.0) for term in terms)
+        result: Scores = np.maximum(scores - shift, 0.0)
         return result
 
     def save(self, directory: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,12 +18,13 @@ def _norm(text: str) -> str:
 
 
 @pytest.mark.parametrize("case", QA["answerable"], ids=lambda c: c["q"])
-def test_answer_states_fact_and_cites_its_source(seeds_bot: TeamBot, case: dict[str, str]) -> None:
+def test_answer_states_fact_and_cites_its_source(seeds_bot: TeamBot, case: dict[str, Any]) -> None:
     answer = seeds_bot.ask(case["q"])
     assert answer.answered, f"abstained on {case['q']!r}"
     first = answer.citations[0]
     assert _norm(case["expect"]) in _norm(first.quote)
-    assert first.article.article_id.startswith(case["source"])
+    sources = case["source"] if isinstance(case["source"], list) else [case["source"]]
+    assert first.article.article_id[:3] in sources
     assert first.quote in answer.text
 
 

@@ -1,0 +1,46 @@
+"""Settings come from the environment and .env, validated with clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.settings import BUNDLED_SEEDS, load_settings
+
+
+def test_defaults_use_bundled_seeds_and_bm25s() -> None:
+    settings = load_settings()
+    assert settings.corpus_path() == BUNDLED_SEEDS
+    assert settings.engine == "bm25s"
+    assert settings.data_dir == Path(".teambot")
+
+
+def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TEAMBOT_ENGINE=rank-bm25\nTEAMBOT_DATA_DIR=/tmp/x\n")
+    monkeypatch.setenv("TEAMBOT_CORPUS", "/some/corpus")
+    settings = load_settings()
+    assert settings.engine == "rank-bm25"
+    assert settings.data_dir == Path("/tmp/x")
+    assert settings.corpus_path() == Path("/some/corpus")
+
+
+def test_command_line_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMBOT_ENGINE", "rank-bm25")
+    assert load_settings(engine="bm25s", corpus=None).engine == "bm25s"
+
+
+def test_invalid_value_names_setting_and_accepted_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMBOT_ENGINE", "lucene")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value) == "invalid setting TEAMBOT_ENGINE: expected 'bm25s' or 'rank-bm25'"
+
+
+def test_env_example_lists_every_setting() -> None:
+    from bot.settings import Settings
+
+    example = (BUNDLED_SEEDS.parent / ".env.example").read_text()
+    for name in Settings.model_fields:
+        assert f"TEAMBOT_{name.upper()}=" in example
