@@ -1,0 +1,118 @@
+"""`teambot console` end to end: piped input, and a real terminal typed into."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TEAMBOT_")}
+    environ.update({"TEAMBOT_DATA_DIR": str(data_dir), "TERM": "dumb"})
+    return environ
+
+
+def test_piped_session_answers_in_order_without_prompts(tmp_path: Path) -> None:
+    lines = "What is a VLA model?\n/sources\n/search Qinglong\n/quit\nnever read\n"
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "teambot>" not in out.stdout
+    vla = out.stdout.index("Vision-language-action")
+    sources = out.stdout.index("5 articles:")
+    search = out.stdout.index("1. China's Spring Festival AI Blitz")
+    assert vla < sources < search
+    assert out.stdout.rstrip().endswith("Bye.")
+    assert "never read" not in out.stdout
+
+
+def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="Who is Billy Boman?\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=120,
+    )
+    assert out.returncode == 0 and "advertising agency" in out.stdout
+
+
+class Terminal:
+    """A program on a pseudo-terminal, read and typed into like a person would.
+
+    ``expect`` waits for text that has not been read yet (pexpect's model), so a
+    test never mistakes an old prompt for a new one.
+    """
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the program
+            os.execve(args[0], args, env)
+        self.screen = ""
+        self.cursor = 0
+
+    def expect(self, text: str, timeout: float = 60) -> str:
+        """Waits for ``text`` past what was read; returns everything up to and including it."""
+        deadline = time.monotonic() + timeout
+        while (found := self.screen.find(text, self.cursor)) < 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                raise AssertionError(f"never saw {text!r}; screen:\n{self.screen}")
+            try:
+                chunk = os.read(self.fd, 4096).decode(errors="replace")
+            except OSError:
+                chunk = ""
+            if not chunk:
+                raise AssertionError(f"program ended; screen:\n{self.screen}")
+            self.screen += chunk.replace("\r\n", "\n")
+        seen, self.cursor = self.screen[self.cursor : found + len(text)], found + len(text)
+        return seen
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def wait(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                os.close(self.fd)
+                return os.waitstatus_to_exitcode(status)
+            try:
+                if select.select([self.fd], [], [], 0.1)[0]:
+                    os.read(self.fd, 4096)
+            except OSError:
+                pass
+        os.kill(self.pid, 9)
+        raise AssertionError("console did not exit")
+
+
+@pytest.mark.skipif(not hasattr(pty, "fork"), reason="needs a POSIX pseudo-terminal")
+def test_person_at_a_terminal_asks_and_quits(tmp_path: Path) -> None:
+    term = Terminal([sys.executable, "-m", "bot", "console"], _env(tmp_path))
+    term.expect("Ask a question, or /help for commands.")
+    term.expect("teambot> ")
+    term.type("kling max clip length\r")
+    answer = term.expect("teambot> ")
+    assert "15s" in answer and "Sources:\n  [1] It's been a big" in answer
+    term.type("\x03")  # Ctrl-C at the prompt: a fresh prompt, not an exit
+    term.expect("teambot> ")
+    term.type("/help\r")
+    assert "/quit           leave" in term.expect("teambot> ")
+    term.type("\x04")  # Ctrl-D leaves
+    assert term.wait() == 0
+    assert (tmp_path / "console_history").read_text().count("kling max clip length") == 1

@@ -1,0 +1,81 @@
+"""The console session, driven as a person drives it."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.console.session import ConsoleSession
+from bot.service import TeamBot
+
+
+@pytest.fixture
+def session(seeds_bot: TeamBot) -> ConsoleSession:
+    return ConsoleSession(seeds_bot)
+
+
+def test_question_gets_answer_with_numbered_sources(session: ConsoleSession) -> None:
+    out = session.ask("how many parameters does RynnBrain have?")
+    assert "30-billion-parameter model" in out and "[1]" in out
+    assert "Sources:\n  [1] China's Spring Festival AI Blitz" in out
+    assert "(The Bit Baker newsletter, 2026-02-14)" in out
+
+
+def test_same_article_shares_one_source_number(session: ConsoleSession) -> None:
+    out = session.ask("How many parameters does RynnBrain have?")
+    assert out.count("[1]") == 3 and "[2]" not in out  # two sentences, one article
+
+
+def test_off_topic_question_says_so(session: ConsoleSession) -> None:
+    out = session.ask("Give me a recipe for banana bread")
+    assert out == "The articles don't answer this question."
+
+
+def test_abstention_lists_closest_articles(session: ConsoleSession) -> None:
+    out = session.ask("How many parameters does GLM-5 have?")
+    assert out.startswith("The articles don't answer this question.\n\nClosest articles:\n  - ")
+
+
+def test_search_command(session: ConsoleSession) -> None:
+    out = session.ask("/search Kling 3.0")
+    assert out.startswith("1. ") and "Kling" in out
+    assert session.ask("/search") == "Usage: /search QUERY, e.g. /search Kling 3.0"
+
+
+def test_sources_command_lists_every_article(session: ConsoleSession) -> None:
+    out = session.ask("/sources")
+    assert out.splitlines()[0] == "5 articles:"
+    assert "002_5d43811d6ad67c0f  China's Spring Festival AI Blitz" in out
+
+
+def test_help_and_unknown_command(session: ConsoleSession) -> None:
+    assert "/search QUERY" in session.ask("/help")
+    assert (
+        session.ask("/frob") == "Unknown command /frob. Commands: /search, /sources, /help, /quit."
+    )
+
+
+def test_quit_ends_the_session(session: ConsoleSession) -> None:
+    for command in ("/quit", "/exit", "/QUIT"):
+        assert session.handle(command).done
+
+
+def test_blank_and_overlong_lines(session: ConsoleSession) -> None:
+    assert session.handle("   ").text == ""
+    out = session.ask("x" * 2500)
+    assert out.startswith("Sorry: the question is 2,500 characters long; the limit is 2,000")
+
+
+def test_unexpected_error_becomes_a_friendly_reply(
+    session: ConsoleSession, seeds_bot: TeamBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(question: str) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(seeds_bot, "ask", broken)
+    out = session.ask("What is RynnBrain?")
+    assert out == "Sorry, something went wrong with that one. Try rephrasing it."
+    assert "disk on fire" not in out
+
+
+def test_banner_counts_articles(session: ConsoleSession) -> None:
+    assert session.banner() == "teambot: 5 articles ready. Ask a question, or /help for commands."
