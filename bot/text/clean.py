@@ -17,6 +17,7 @@ _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[•*·▪–—-]|\d{1,2}[.)])\s+")
+_MARKUP_CHARS = re.compile(r"[\[\]*_`<\\]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b]+")
 
 _FURNITURE = re.compile(
@@ -47,6 +48,8 @@ class Block:
 
 def strip_markup(line: str, links: list[str] | None = None) -> str:
     """Removes markdown from one line, keeping link text; collects link URLs into ``links``."""
+    if not _MARKUP_CHARS.search(line):  # most lines: nothing to strip
+        return _SPACES.sub(" ", line).strip()
     line = _IMAGE.sub("", line)
     if links is not None:
         links.extend(m.group(2) for m in _LINK.finditer(line))
