@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import mmap
 import os
@@ -28,6 +27,7 @@ from bot import __version__
 from bot.models import ArticleRef, CorpusWarning
 from bot.search.engines import DELTA, K1, METHOD, B, engine_class
 from bot.search.index import PassageTable, SearchIndex
+from bot.search.jsonfile import read_json, write_json
 from bot.search.passages import PASSAGE_WORDS
 from bot.text.tokenize import Tokenizer
 
@@ -115,7 +115,7 @@ def load_index(
         CacheMiss: absent, stale, from another version, or damaged.
     """
     try:
-        manifest = _read_json(directory / "manifest.json", dict)
+        manifest = read_json(directory / "manifest.json", dict)
         stale = {k for k, v in expected.items() if manifest.get(k) != v}
         if stale:
             raise CacheMiss(f"changed: {', '.join(sorted(stale))}")
@@ -144,18 +144,18 @@ def _write(
         "headings": list(table.headings),
         "doc_freq": index.doc_freq,
     }
-    _write_json(tmp / "meta.json", meta)
+    write_json(tmp / "meta.json", meta)
     engine_dir = tmp / "engine"
     engine_dir.mkdir()
     index.engine.save(engine_dir)
     full = {**manifest, "passages": len(table), "warnings": [[w.path, w.message] for w in warnings]}
-    _write_json(tmp / "manifest.json", full)  # last: a directory without it is no cache
+    write_json(tmp / "manifest.json", full)  # last: a directory without it is no cache
 
 
 def _read(
     directory: Path, manifest: dict[str, Any], tokenizer: Tokenizer
 ) -> tuple[SearchIndex, tuple[CorpusWarning, ...]]:
-    meta = _read_json(directory / "meta.json", dict)
+    meta = read_json(directory / "meta.json", dict)
     articles = [_ref_from_json(a) for a in meta["articles"]]
     offsets = np.load(directory / "offsets.npy", allow_pickle=False)
     article_of = np.load(directory / "article_of.npy", allow_pickle=False)
@@ -233,16 +233,3 @@ def _ref_from_json(obj: dict[str, Any]) -> ArticleRef:
         source=obj.get("source"),
         published=date.fromisoformat(published) if published else None,
     )
-
-
-def _write_json(path: Path, obj: object) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(obj, fh, ensure_ascii=False, separators=(",", ":"))
-
-
-def _read_json(path: Path, kind: type) -> Any:
-    with open(path, encoding="utf-8") as fh:
-        obj = json.load(fh)
-    if not isinstance(obj, kind):
-        raise ValueError(f"{path.name} is not a {kind.__name__}")
-    return obj

@@ -13,7 +13,6 @@ that shift is the same for every passage, so both engines leave it out.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ConfigError
+from bot.search.jsonfile import read_json, write_json
 from bot.settings import ENGINES
 
 METHOD = "bm25+"
@@ -90,12 +90,8 @@ class Bm25sEngine:
 
     @classmethod
     def load(cls, directory: Path) -> Bm25sEngine:
-        with open(directory / "vocab.json", encoding="utf-8") as fh:
-            vocab = json.load(fh)
-        if not isinstance(vocab, dict):
-            raise ValueError("vocab.json is not a mapping")
-        with open(directory / "params.json", encoding="utf-8") as fh:
-            size = int(json.load(fh)["num_docs"])
+        vocab = read_json(directory / "vocab.json", dict)
+        size = int(read_json(directory / "params.json", dict)["num_docs"])
         return cls(
             vocab,
             np.load(directory / "data.npy", mmap_mode="r", allow_pickle=False),
@@ -117,12 +113,9 @@ class Bm25sEngine:
         return result
 
     def save(self, directory: Path) -> None:
-        with open(directory / "vocab.json", "w", encoding="utf-8") as fh:
-            json.dump(self._vocab, fh, ensure_ascii=False, separators=(",", ":"))
-        with open(directory / "params.json", "w", encoding="utf-8") as fh:
-            json.dump(
-                {"num_docs": self._size, "method": METHOD, "k1": K1, "b": B, "delta": DELTA}, fh
-            )
+        write_json(directory / "vocab.json", self._vocab)
+        params = {"num_docs": self._size, "method": METHOD, "k1": K1, "b": B, "delta": DELTA}
+        write_json(directory / "params.json", params)
         np.save(directory / "data.npy", self._data)
         np.save(directory / "indices.npy", self._indices)
         np.save(directory / "indptr.npy", self._indptr)
@@ -143,11 +136,7 @@ class RankBm25Engine:
 
     @classmethod
     def load(cls, directory: Path) -> RankBm25Engine:
-        with open(directory / "corpus.json", encoding="utf-8") as fh:
-            corpus = json.load(fh)
-        if not isinstance(corpus, list):
-            raise ValueError("corpus.json is not a list")
-        return cls(corpus)
+        return cls(read_json(directory / "corpus.json", list))
 
     def scores(self, terms: Sequence[str]) -> Scores:
         scores = np.asarray(self._model.get_scores(list(terms)), dtype=np.float64)
@@ -156,8 +145,7 @@ class RankBm25Engine:
         return result
 
     def save(self, directory: Path) -> None:
-        with open(directory / "corpus.json", "w", encoding="utf-8") as fh:
-            json.dump(self._corpus, fh, separators=(",", ":"))
+        write_json(directory / "corpus.json", self._corpus)
 
 
 _ENGINE_CLASSES: dict[str, type[Bm25sEngine] | type[RankBm25Engine]] = {
