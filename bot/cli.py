@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -17,8 +18,11 @@ from importlib.metadata import entry_points
 from bot import __version__
 from bot.errors import BotError
 
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 COMMAND_GROUP = "teambot.commands"
+
+log = logging.getLogger("teambot")
 
 
 class _Formatter(logging.Formatter):
@@ -63,8 +67,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (e.g. `| head`); nothing left to say
+        # The reader went away (`| head`): stop quietly, and keep the interpreter's
+        # final flush of stdout from complaining about the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback only in DEBUG
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"teambot: error: unexpected {exc.__class__.__name__}: {exc} "
+            "(run with TEAMBOT_LOG_LEVEL=DEBUG for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

@@ -198,3 +198,33 @@ def test_seeds_are_bundled_unchanged() -> None:
     assert sorted(p.name for p in SEEDS.iterdir()) == names
     for name in names:
         assert (SEEDS / name).read_bytes() == (shared / name).read_bytes()
+
+
+def test_unexpected_error_is_one_line_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from bot import cli
+    from bot.service import TeamBot
+
+    def broken(self: TeamBot, question: str) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(TeamBot, "ask", broken)
+    monkeypatch.setenv("TEAMBOT_DATA_DIR", str(tmp_path))
+    assert cli.main(["ask", "What is RynnBrain?"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "teambot: error: unexpected RuntimeError: index exploded "
+        "(run with TEAMBOT_LOG_LEVEL=DEBUG for details)"
+    ]
+
+
+def test_output_into_a_closed_pipe_ends_quietly(data_dir: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TEAMBOT_")}
+    environ["TEAMBOT_DATA_DIR"] = str(data_dir)
+    script = (
+        f"{sys.executable} -m bot search china -k 5 | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}"
+    )
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=environ)
+    assert out.stdout.strip() == "0"
+    assert out.stderr == ""
