@@ -17,3 +17,15 @@ class CorpusError(BotError):
 
 class QuestionError(BotError):
     """A question or query is empty, blank or too long."""
+
+
+class WindowError(BotError):
+    """A digest date or window is malformed or reversed."""
+
+
+class ScheduleError(ConfigError):
+    """A digest schedule setting cannot be parsed."""
+
+
+class StateError(BotError):
+    """The shared state store cannot be opened or used."""

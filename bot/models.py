@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class Article:
     published: date | None = None
     path: str | None = None
     links: tuple[str, ...] = ()
+    generated_title: bool = False  # no title in the file: made from the names it mentions
 
     @property
     def text(self) -> str:
@@ -42,6 +43,7 @@ class ArticleRef:
     url: str | None
     source: str | None
     published: date | None
+    generated_title: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +100,28 @@ class CorpusWarning:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about the same events, summarised."""
+
+    headline: str
+    summary: str
+    entities: tuple[str, ...]
+    articles: tuple[ArticleRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The stories new in a window. ``days`` is set for a window of whole days."""
+
+    since: datetime
+    until: datetime
+    stories: tuple[Story, ...]
+    days: tuple[date, date] | None = None
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is new in the window."""
+        return not self.stories

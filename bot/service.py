@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from bot.answer.extract import Answerer, check_question
-from bot.models import Answer, ArticleRef, CorpusWarning, SearchResult
+from bot.digest.builder import build_digest
+from bot.digest.window import Window
+from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
 from bot.search.index import SearchIndex
+from bot.state.store import StateStore
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
 
 MAX_HITS = 50
 
@@ -14,13 +27,30 @@ class TeamBot:
 
     Args:
         index: the passage index.
+        state: where first-seen times are kept.
+        zone: the time zone digest days are counted in.
         warnings: what went wrong loading the corpus (shown once at start).
+        fingerprint: the corpus files' fingerprint this index was built from.
+        clock: the current time (aware).
     """
 
-    def __init__(self, index: SearchIndex, warnings: tuple[CorpusWarning, ...] = ()) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        state: StateStore,
+        zone: ZoneInfo,
+        *,
+        warnings: tuple[CorpusWarning, ...] = (),
+        fingerprint: str = "",
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._index = index
         self._answerer = Answerer(index)
+        self._state = state
+        self.zone = zone
         self.warnings = warnings
+        self.fingerprint = fingerprint
+        self.clock = clock
 
     def ask(self, question: str) -> Answer:
         """Answers a question from the articles, or says they don't answer it.
@@ -50,3 +80,16 @@ class TeamBot:
                 ),
             )
         )
+
+    def digest(self, window: Window) -> Digest:
+        """The stories among the articles in ``window`` (see ``build_digest``).
+
+        Raises:
+            StateError: the state store cannot be used.
+        """
+        first_seen = self.see()
+        return build_digest(self._index, first_seen, window, self.zone)
+
+    def see(self) -> dict[str, datetime]:
+        """Records every current article's first-seen time (once); returns them all."""
+        return self._state.see((a.article_id for a in self._index.articles), self.clock())

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -35,10 +36,59 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path(".teambot"), description="Index cache and state.")
     engine: EngineName = Field(default="bm25s", description="Search engine.")
     log_level: LogLevel = Field(default="WARNING", description="Logging threshold.")
+    timezone: str = Field(default="UTC", description="IANA time zone for digest days.")
+    state_url: str | None = Field(
+        default=None, description="postgresql://… for shared state; SQLite in data_dir if unset."
+    )
+    reload_seconds: float = Field(
+        default=30.0, ge=1.0, le=3600.0, description="How often a running bot checks the corpus."
+    )
+    digest_grace_hours: float = Field(
+        default=12.0, ge=0.0, le=168.0, description="How late a missed digest is still posted."
+    )
+    digest_time: str = Field(default="08:00", description="Default digest time of day.")
+    digest_days: str = Field(default="daily", description="Default digest days.")
+    digest_empty: Literal["post", "skip"] = Field(
+        default="post", description="Post a 'nothing new' note on an empty day, or skip it."
+    )
+    console_digest: str | None = Field(
+        default=None, description="Console digest schedule, e.g. '08:00 Europe/Paris mon-fri'."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone_info(value)
+        return value
+
+    @field_validator("state_url")
+    @classmethod
+    def _supported_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://", "sqlite:///")):
+            raise ValueError("expected postgresql://… or sqlite:///path")
+        return value or None
+
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return zone_info(self.timezone)
 
     def corpus_path(self) -> Path:
         """The corpus to load: the configured one, else the bundled seeds."""
         return self.corpus if self.corpus is not None else BUNDLED_SEEDS
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``.
+
+    Raises:
+        ValueError: unknown name; the message says what is accepted.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}: expected an IANA name such as UTC or Europe/Paris"
+        ) from None
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -60,6 +110,6 @@ def describe_validation_error(exc: ValidationError, *, prefix: str) -> str:
     for err in exc.errors():
         name = prefix + "_".join(str(p) for p in err["loc"]).upper()
         expected = err.get("ctx", {}).get("expected")
-        hint = f"expected {expected}" if expected else err["msg"]
+        hint = f"expected {expected}" if expected else err["msg"].removeprefix("Value error, ")
         lines.append(f"invalid setting {name}: {hint}")
     return "; ".join(lines)

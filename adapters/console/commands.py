@@ -12,10 +12,13 @@ from adapters.console import format as fmt
 from adapters.console.repl import run_repl
 from adapters.console.session import ConsoleSession
 from bot.answer.extract import check_question
-from bot.bootstrap import build_bot
+from bot.bootstrap import build_app, build_bot, console_destinations
 from bot.cli import configure_logging
+from bot.digest.schedule import Destination
+from bot.digest.window import requested
 from bot.errors import QuestionError
-from bot.service import TeamBot
+from bot.models import Digest
+from bot.service import utc_now
 from bot.settings import ENGINES, Settings, load_settings
 
 EXIT_OK = 0
@@ -42,6 +45,23 @@ def register(subparsers: Any) -> None:
     search.add_argument("-k", type=_positive_int, default=5, metavar="N", help="hits (default 5)")
     _common(search, engine=True)
     search.set_defaults(run=run_search)
+
+    digest = subparsers.add_parser(
+        "digest",
+        help="the stories new in a window (default: the last 24 hours)",
+        description=(
+            "Groups the articles of a window into stories. --date and --since/--until pick "
+            "days (in TEAMBOT_TIMEZONE; --until inclusive) by published date where known; "
+            "the default is what entered the corpus in the last 24 hours."
+        ),
+    )
+    days = digest.add_mutually_exclusive_group()
+    days.add_argument("--date", metavar="YYYY-MM-DD", help="one day (also: today, yesterday)")
+    days.add_argument("--since", metavar="YYYY-MM-DD", help="first day of a range")
+    digest.add_argument("--until", metavar="YYYY-MM-DD", help="last day of the range (inclusive)")
+    digest.add_argument("--json", action="store_true", help="one JSON object")
+    digest.add_argument("--corpus", type=Path, metavar="PATH", help=_CORPUS_HELP)
+    digest.set_defaults(run=run_digest)
 
     console = subparsers.add_parser(
         "console",
@@ -107,12 +127,35 @@ def run_search(args: argparse.Namespace) -> int:
     return _run(args.query, one, "query", args.json)
 
 
-def run_console(args: argparse.Namespace) -> int:
-    """``teambot console``."""
+def run_digest(args: argparse.Namespace) -> int:
+    """``teambot digest``."""
     settings = _settings(args)
-    bot: TeamBot = build_bot(settings)
-    history = settings.data_dir / "console_history"
-    return run_repl(ConsoleSession(bot), history)
+    zone = settings.zone()
+    days = {"on": args.date, "since": args.since, "until": args.until}
+    requested(**days, now=utc_now(), zone=zone)  # a bad date fails before any loading
+    bot = build_bot(settings)
+    # The window ends after loading, so articles first seen by this very run count.
+    digest = bot.digest(requested(**days, now=bot.clock(), zone=zone))
+    print(fmt.digest_json(digest) if args.json else fmt.digest_text(digest))
+    return EXIT_OK
+
+
+def run_console(args: argparse.Namespace) -> int:
+    """``teambot console``: the REPL, with the corpus watched and any console digest scheduled."""
+    settings = _settings(args)
+    destinations = console_destinations(settings)
+    app = build_app(settings, destinations=destinations, posters={"console": _print_digest})
+    app.start()
+    try:
+        return run_repl(ConsoleSession(app.bot), settings.data_dir / "console_history")
+    finally:
+        app.close()
+
+
+def _print_digest(destination: Destination, digest: Digest) -> None:
+    """The console as a digest destination: the digest appears in the terminal."""
+    print(f"\n--- scheduled digest ({destination.schedule.describe()}) ---", flush=True)
+    print(fmt.digest_text(digest), flush=True)
 
 
 def _run(text: str, one: Callable[[str], str], field: str, as_json: bool) -> int:

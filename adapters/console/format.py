@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from bot.models import Answer, ArticleRef, SearchResult
+from bot.models import Answer, ArticleRef, Digest, SearchResult
 
 WIDTH = 88
 PASSAGE_PREVIEW = 320
@@ -85,6 +85,62 @@ def search_json(result: SearchResult) -> str:
             ],
         }
     )
+
+
+def digest_text(digest: Digest) -> str:
+    """Numbered stories, each with its summary, names and every source."""
+    span = _span(digest)
+    if digest.empty:
+        return f"Nothing new {span}."
+    count = len(digest.stories)
+    lines = [f"Digest {span}: {count} {'story' if count == 1 else 'stories'}"]
+    for n, story in enumerate(digest.stories, 1):
+        lines += ["", f"{n}. {story.headline}"]
+        lines.append(textwrap.indent(textwrap.fill(story.summary, WIDTH - 3), "   "))
+        if story.entities:
+            lines.append(f"   Names: {', '.join(story.entities)}")
+        lines.append(f"   Sources ({len(story.articles)}):")
+        for ref in story.articles:
+            lines.append(f"     - {_ref_line(ref)}" + (f" {ref.url}" if ref.url else ""))
+    return "\n".join(lines)
+
+
+def digest_json(digest: Digest) -> str:
+    """The ``digest --json`` object, on one line."""
+    since, until = _bounds(digest)
+    return _dump(
+        {
+            "since": since,
+            "until": until,
+            "stories": [
+                {
+                    "headline": story.headline,
+                    "summary": story.summary,
+                    "entities": list(story.entities),
+                    "articles": [_ref_json(ref) for ref in story.articles],
+                }
+                for story in digest.stories
+            ],
+        }
+    )
+
+
+def _bounds(digest: Digest) -> tuple[str, str]:
+    if digest.days is not None:
+        return digest.days[0].isoformat(), digest.days[1].isoformat()
+    zone = digest.since.tzinfo
+    return (
+        digest.since.isoformat(timespec="seconds"),
+        digest.until.astimezone(zone).isoformat(timespec="seconds"),
+    )
+
+
+def _span(digest: Digest) -> str:
+    if digest.days is not None:
+        first, last = digest.days
+        return f"for {first}" if first == last else f"for {first} to {last}"
+    since = digest.since
+    return f"since {since:%Y-%m-%d %H:%M} {since.tzname() or ''}".rstrip()
 
 
 def error_json(field: str, text: str, message: str) -> str:

@@ -9,7 +9,9 @@ import logging
 from dataclasses import dataclass
 
 from adapters.console import format as fmt
+from bot.digest.window import requested
 from bot.errors import BotError
+from bot.live import LiveBot
 from bot.service import TeamBot
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,7 @@ Type a question and press Enter, e.g. "how many parameters does RynnBrain have?"
 Commands:
   /search QUERY   the best-matching articles, each with its best passage
   /sources        every article teambot has
+  /digest [DATE]  the stories new in the last 24 hours, or on DATE (YYYY-MM-DD)
   /help           this help
   /quit           leave (Ctrl-D works too)"""
 
@@ -35,7 +38,7 @@ class Reply:
 class ConsoleSession:
     """Interprets console lines against a ``TeamBot``."""
 
-    def __init__(self, bot: TeamBot) -> None:
+    def __init__(self, bot: TeamBot | LiveBot) -> None:
         self._bot = bot
 
     def banner(self) -> str:
@@ -71,8 +74,15 @@ class ConsoleSession:
             return Reply(HELP)
         if command == "/sources":
             return Reply(fmt.sources_text(self._bot.sources()))
+        if command == "/digest":
+            bot = self._bot
+            day = rest.strip() or None
+            window = requested(on=day, since=None, until=None, now=bot.clock(), zone=bot.zone)
+            return Reply(fmt.digest_text(bot.digest(window)))
         if command == "/search":
             if not rest.strip():
                 return Reply("Usage: /search QUERY, e.g. /search Kling 3.0")
             return Reply(fmt.search_text(self._bot.search(rest)))
-        return Reply(f"Unknown command {command}. Commands: /search, /sources, /help, /quit.")
+        return Reply(
+            f"Unknown command {command}. Commands: /search, /sources, /digest, /help, /quit."
+        )

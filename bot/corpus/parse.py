@@ -68,6 +68,7 @@ def parse_article(
     sections = _sections(blocks)
     if not sections:
         return None
+    generated = title is None
     if title is None:
         title = _generated_title(sections, article_id)
     return Article(
@@ -79,6 +80,7 @@ def parse_article(
         published=published,
         path=path,
         links=tuple(dict.fromkeys(links)),
+        generated_title=generated,
     )
 
 

@@ -213,7 +213,7 @@ class BlobTexts(Sequence[str]):
         return (self[i] for i in range(len(self)))
 
 
-def _ref_to_json(ref: ArticleRef) -> dict[str, str | None]:
+def _ref_to_json(ref: ArticleRef) -> dict[str, str | bool | None]:
     published = ref.published.isoformat() if ref.published else None
     return {
         "id": ref.article_id,
@@ -221,6 +221,7 @@ def _ref_to_json(ref: ArticleRef) -> dict[str, str | None]:
         "url": ref.url,
         "source": ref.source,
         "published": published,
+        "generated_title": ref.generated_title,
     }
 
 
@@ -232,4 +233,5 @@ def _ref_from_json(obj: dict[str, Any]) -> ArticleRef:
         url=obj.get("url"),
         source=obj.get("source"),
         published=date.fromisoformat(published) if published else None,
+        generated_title=bool(obj.get("generated_title", False)),
     )

@@ -54,6 +54,13 @@ class SearchIndex:
         self.engine = engine
         self.doc_freq = doc_freq
         self.tokenizer = tokenizer
+        # Passages are stored article by article, so each article's are one slice.
+        self._starts = np.searchsorted(passages.article_of, np.arange(len(self.articles) + 1))
+
+    def article_passages(self, a: int) -> list[str]:
+        """The passage texts of the ``a``-th article, in order."""
+        start, end = int(self._starts[a]), int(self._starts[a + 1])
+        return [self.passages.texts[i] for i in range(start, end)]
 
     def idf(self, term: str) -> float:
         """The term's weight: rarer is heavier; an unknown term weighs the most."""
@@ -147,4 +154,5 @@ def article_ref(article: Article) -> ArticleRef:
         url=article.url,
         source=article.source,
         published=article.published,
+        generated_title=article.generated_title,
     )

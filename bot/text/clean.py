@@ -35,6 +35,7 @@ _PHOTO_CREDIT = re.compile(
     r".*\|\s*(?:getty\ images|reuters|ap\ photo|afp|bloomberg|shutterstock|nurphoto)\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
+_CLOSED = re.compile(r"[.!?…:;\"”’')\]]$")
 _SENTENCE_END = re.compile(r"[.!?:;,\"”’)]$")
 
 
@@ -85,7 +86,12 @@ def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
         text = strip_markup(heading.group(1) if heading else _BULLET.sub("", raw), links)
         if not text or is_furniture(text):
             continue
-        blocks.append(Block(text, is_heading=bool(heading) or _looks_like_heading(raw, text)))
+        is_heading = bool(heading) or _looks_like_heading(raw, text)
+        if not is_heading and not _CLOSED.search(text):
+            # A list item or caption ends where its line ends: close it so that it
+            # stays its own sentence instead of running into the next one.
+            text += "."
+        blocks.append(Block(text, is_heading=is_heading))
     return blocks
 
 

@@ -20,6 +20,7 @@ _GENERIC = frozenset(
     monday tuesday wednesday thursday friday saturday sunday think let imagine
     """.split()
 )
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Product and company names ("RynnBrain", "GLM-5", "Seedance 2.0") say more about an
 # article than ordinary capitalised words, so they count double when ranking.
@@ -43,8 +44,15 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
         before = text[: match.start()].rstrip(" \t")
         if before and before[-1] not in '.!?\n"“‘(':
             mid_sentence.add(name)
+    # A capitalised word that also appears in lower case ("Rapid creation ..." in a
+    # bullet, "rapid releases" in prose) is an ordinary word, not a name.
+    lower_words = set(_LOWER_WORD.findall(text))
     weighted = Counter({n: c * (2 if _DISTINCTIVE.search(n) else 1) for n, c in counts.items()})
-    ranked = [n for n, _ in weighted.most_common() if n in mid_sentence]
+    ranked = [
+        n
+        for n, _ in weighted.most_common()
+        if n in mid_sentence and not (" " not in n and n.lower() in lower_words)
+    ]
     return ranked[:limit]
 
 

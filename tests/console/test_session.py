@@ -50,7 +50,8 @@ def test_sources_command_lists_every_article(session: ConsoleSession) -> None:
 def test_help_and_unknown_command(session: ConsoleSession) -> None:
     assert "/search QUERY" in session.ask("/help")
     assert (
-        session.ask("/frob") == "Unknown command /frob. Commands: /search, /sources, /help, /quit."
+        session.ask("/frob")
+        == "Unknown command /frob. Commands: /search, /sources, /digest, /help, /quit."
     )
 
 

@@ -1,0 +1,1 @@
+"""Daily digests: what entered the corpus, grouped into stories, posted on schedule."""

@@ -1,0 +1,91 @@
+"""Digest windows: a span of first-seen time, or whole days of publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import WindowError
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """``since`` (exclusive) to ``until`` (inclusive), both aware datetimes.
+
+    With ``days`` set, the window is those whole local days (inclusive) and
+    selects articles by published date where known, else by first-seen time;
+    otherwise it selects by first-seen time alone.
+    """
+
+    since: datetime
+    until: datetime
+    days: tuple[date, date] | None = None
+
+
+def recent(now: datetime, hours: float = 24) -> Window:
+    """The last ``hours`` up to ``now``, by first-seen time."""
+    return Window(since=now - timedelta(hours=hours), until=now)
+
+
+def between(since: datetime, until: datetime) -> Window:
+    """Everything first seen after ``since`` and up to ``until``."""
+    return Window(since=since, until=until)
+
+
+def whole_days(first: date, last: date, zone: ZoneInfo) -> Window:
+    """Local days ``first`` to ``last`` inclusive.
+
+    Raises:
+        WindowError: ``first`` is after ``last``.
+    """
+    if first > last:
+        raise WindowError(f"--since {first} is after --until {last}; swap them")
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone) - timedelta(microseconds=1)
+    return Window(since=start, until=end, days=(first, last))
+
+
+def parse_day(text: str, *, option: str, today: date) -> date:
+    """Parses ``YYYY-MM-DD``, ``today`` or ``yesterday``.
+
+    Raises:
+        WindowError: anything else; the message names the option and the accepted forms.
+    """
+    value = text.strip().lower()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise WindowError(
+            f"invalid {option} {text!r}: expected a date as YYYY-MM-DD, 'today' or 'yesterday'"
+        ) from None
+
+
+def requested(
+    *,
+    on: str | None,
+    since: str | None,
+    until: str | None,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Window:
+    """The window a user asked for (``--date``, ``--since``/``--until``), else the last 24 hours.
+
+    Raises:
+        WindowError: a bad date, ``--until`` without ``--since``, or a reversed window.
+    """
+    today = now.astimezone(zone).date()
+    if on is not None:
+        day = parse_day(on, option="--date", today=today)
+        return whole_days(day, day, zone)
+    if until is not None and since is None:
+        raise WindowError("--until needs --since (or use --date for a single day)")
+    if since is not None:
+        first = parse_day(since, option="--since", today=today)
+        last = parse_day(until, option="--until", today=today) if until else today
+        return whole_days(first, last, zone)
+    return recent(now.astimezone(zone))

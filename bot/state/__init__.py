@@ -1,0 +1,1 @@
+"""Shared state: when articles were first seen, and which digests were posted."""
