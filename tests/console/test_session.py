@@ -80,3 +80,10 @@ def test_unexpected_error_becomes_a_friendly_reply(
 
 def test_banner_counts_articles(session: ConsoleSession) -> None:
     assert session.banner() == "teambot: 5 articles ready. Ask a question, or /help for commands."
+
+
+def test_digest_command(session: ConsoleSession) -> None:
+    out = session.ask("/digest 2026-01-28")
+    assert out.startswith("Digest for 2026-01-28: 1 story\n\n1. Chinese AI Surge")
+    assert session.ask("/digest 2020-01-01") == "Nothing new for 2020-01-01."
+    assert session.ask("/digest soon").startswith("Sorry: invalid --date 'soon'")

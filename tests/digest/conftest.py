@@ -1,0 +1,114 @@
+"""Fixtures for digests: a bot over a writable corpus, and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import build_bot
+from bot.service import TeamBot, utc_now
+from bot.state.open import open_store
+from bot.state.store import SqlStore
+from tests.conftest import settings_for
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqlStore]:
+    s = open_store(None, tmp_path / "state")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make_bot(corpus: Path, tmp_path: Path, store: SqlStore):  # type: ignore[no-untyped-def]
+    """Builds a bot over the writable corpus copy, sharing one state store."""
+
+    def make(**settings: object) -> TeamBot:
+        return build_bot(
+            settings_for(corpus, tmp_path / "data", **settings), state=store, clock=utc_now
+        )
+
+    return make
+
+
+def at(text: str) -> datetime:
+    """An aware UTC datetime from ``YYYY-MM-DD HH:MM``."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _server_binaries() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL cluster of the tests' own, in a temporary directory, on a free port."""
+    bindir = _server_binaries()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb); .ci/run installs Debian's postgresql")
+    # Not under pytest's (root-only) temp root: the server's own user must reach it.
+    base = Path(tempfile.mkdtemp(prefix="teambot-pg-"))
+    os.chmod(base, 0o777)
+    # PostgreSQL refuses to run as root; as root, run it as the package's postgres user.
+    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    data, port = base / "data", _free_port()
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "teambot",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-o",
+            options,
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql://teambot@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(base, ignore_errors=True)
