@@ -21,6 +21,8 @@ from bot.text.entities import named_entities
 from bot.text.sentences import split_sentences
 
 SAME_STORY = 0.35
+PROFILE_TERMS = 40  # an article's most salient terms: enough to tell stories apart
+BLOCK_TERMS = 10  # only articles sharing one of these (or a product) are compared
 SUMMARY_SENTENCES = 3
 MAX_ENTITIES = 8
 _DISTINCTIVE = re.compile(r"\d|[a-z][A-Z]")
@@ -67,7 +69,8 @@ def similarity(a: _Profile, b: _Profile) -> float:
 def _profile(article: DigestArticle, tokenize: Tokenize, idf: Idf) -> _Profile:
     text = "\n".join(article.passages)
     counts = Counter(tokenize(f"{article.ref.title}\n{text}"))
-    vector = {t: (1 + math.log(c)) * idf(t) for t, c in counts.items()}
+    weighted = sorted(((1 + math.log(c)) * idf(t), t) for t, c in counts.items())
+    vector = {t: w for w, t in weighted[-PROFILE_TERMS:]}
     norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
     names = tuple(named_entities(text, limit=20))
     products = frozenset(n.lower() for n in names if _DISTINCTIVE.search(n))
@@ -89,14 +92,29 @@ def _group(profiles: list[_Profile]) -> list[list[_Profile]]:
             i = parent[i]
         return i
 
-    for i in range(len(profiles)):
-        for j in range(i + 1, len(profiles)):
-            if similarity(profiles[i], profiles[j]) >= SAME_STORY:
-                parent[root(j)] = root(i)
+    for i, j in _candidate_pairs(profiles):
+        if root(i) != root(j) and similarity(profiles[i], profiles[j]) >= SAME_STORY:
+            parent[root(j)] = root(i)
     groups: dict[int, list[_Profile]] = {}
     for i, profile in enumerate(profiles):
         groups.setdefault(root(i), []).append(profile)
     return list(groups.values())
+
+
+def _candidate_pairs(profiles: list[_Profile]) -> list[tuple[int, int]]:
+    """Pairs that share a salient term or product name (blocking), so a digest
+    of thousands of articles compares a few pairs each, not every pair."""
+    blocks: dict[str, list[int]] = {}
+    for i, p in enumerate(profiles):
+        salient = sorted(p.vector, key=p.vector.__getitem__, reverse=True)[:BLOCK_TERMS]
+        for key in (*salient, *(f"product:{name}" for name in p.products)):
+            blocks.setdefault(key, []).append(i)
+    too_common = max(50, len(profiles) // 20)  # a key most articles share says nothing
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) <= too_common:
+            pairs.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+    return sorted(pairs)
 
 
 def _story(group: list[_Profile], tokenize: Tokenize, idf: Idf) -> Story:
