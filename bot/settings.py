@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -68,6 +68,22 @@ class Settings(BaseSettings):
             raise ValueError("expected postgresql://… or sqlite:///path")
         return value or None
 
+    @model_validator(mode="after")
+    def _valid_digest_defaults(self) -> Settings:
+        from bot.digest.schedule import default_schedule  # the schedule parser needs zone_info
+
+        try:
+            default_schedule(
+                self.digest_time,
+                self.zone(),
+                self.digest_days,
+                self.digest_empty,
+                prefix="TEAMBOT_",
+            )
+        except ConfigError as exc:
+            raise ValueError(str(exc).removeprefix("invalid ")) from None
+        return self
+
     def zone(self) -> ZoneInfo:
         """The configured time zone."""
         return zone_info(self.timezone)
@@ -108,8 +124,11 @@ def describe_validation_error(exc: ValidationError, *, prefix: str) -> str:
     """One readable line per invalid setting, without echoing secret values."""
     lines = []
     for err in exc.errors():
-        name = prefix + "_".join(str(p) for p in err["loc"]).upper()
         expected = err.get("ctx", {}).get("expected")
         hint = f"expected {expected}" if expected else err["msg"].removeprefix("Value error, ")
+        if not err["loc"]:  # a check across fields names its setting itself
+            lines.append(f"invalid setting {hint}")
+            continue
+        name = prefix + "_".join(str(p) for p in err["loc"]).upper()
         lines.append(f"invalid setting {name}: {hint}")
     return "; ".join(lines)

@@ -26,6 +26,7 @@ _NAMED_DAYS = {
     "weekends": frozenset({5, 6}),
 }
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_ACCEPTED_DAYS = "daily, weekdays, weekends, a range like mon-fri or a list like mon,wed,fri"
 _ACCEPTED = "HH:MM [Zone/Name] [daily|weekdays|weekends|mon-fri|mon,wed,fri] [skip-empty]"
 
 
@@ -136,11 +137,11 @@ def default_schedule(at: str, zone: ZoneInfo, days: str, empty: str, *, prefix: 
         raise ScheduleError(f"invalid {prefix}DIGEST_TIME {at!r}: expected HH:MM, e.g. 08:00")
     if empty not in ("post", "skip"):
         raise ScheduleError(f"invalid {prefix}DIGEST_EMPTY {empty!r}: expected post or skip")
-    weekdays = _days(days.strip().lower(), f"{prefix}DIGEST_DAYS")
+    weekdays = _days(days.strip().lower(), f"{prefix}DIGEST_DAYS", accepted=_ACCEPTED_DAYS)
     return Schedule(time(int(match[1]), int(match[2])), zone, weekdays, empty == "skip")
 
 
-def _days(word: str, setting: str) -> frozenset[int]:
+def _days(word: str, setting: str, accepted: str = _ACCEPTED) -> frozenset[int]:
     if word in _NAMED_DAYS:
         return _NAMED_DAYS[word]
     days: set[int] = set()
@@ -148,7 +149,7 @@ def _days(word: str, setting: str) -> frozenset[int]:
         first, _, last = part.partition("-")
         if first not in DAY_NAMES or (last and last not in DAY_NAMES):
             raise ScheduleError(
-                f"invalid {setting}: {word!r} is not a schedule word; expected {_ACCEPTED}"
+                f"invalid {setting}: {word!r} is not a schedule word; expected {accepted}"
             )
         a, b = DAY_NAMES.index(first), DAY_NAMES.index(last or first)
         days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(b + 1)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,22 @@ def test_env_example_lists_every_setting() -> None:
     example = (BUNDLED_SEEDS.parent / ".env.example").read_text()
     for name in Settings.model_fields:
         assert f"TEAMBOT_{name.upper()}=" in example
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TEAMBOT_DIGEST_TIME", "8am", "invalid setting TEAMBOT_DIGEST_TIME '8am': expected HH:MM"),
+        ("TEAMBOT_DIGEST_DAYS", "someday", "invalid setting TEAMBOT_DIGEST_DAYS: 'someday'"),
+        ("TEAMBOT_DIGEST_EMPTY", "maybe", "invalid setting TEAMBOT_DIGEST_EMPTY: expected 'post'"),
+        ("TEAMBOT_TIMEZONE", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+        ("TEAMBOT_STATE_URL", "mysql://x", "expected postgresql://… or sqlite:///path"),
+        ("TEAMBOT_RELOAD_SECONDS", "0", "TEAMBOT_RELOAD_SECONDS"),
+    ],
+)
+def test_digest_settings_are_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings()
