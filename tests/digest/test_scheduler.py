@@ -200,3 +200,23 @@ def test_one_failing_destination_does_not_stop_the_others(make_bot, store: SqlSt
         ("ok:y", "posted"),
     ]
     assert posted == ["ok:y"]
+
+
+def test_scheduler_follows_the_clock_change(make_bot, store: SqlStore) -> None:  # type: ignore[no-untyped-def]
+    """08:00 in Paris is 07:00 UTC before 29 March 2026 and 06:00 UTC after it."""
+    posted: Posted = []
+    with time_machine.travel(at("2026-03-27 12:00"), tick=False) as traveller:
+        scheduler = _scheduler(make_bot(), store, posted)
+        traveller.move_to(at("2026-03-28 06:59"))
+        assert scheduler.tick() == []
+        traveller.move_to(at("2026-03-28 07:00"))
+        assert [o.run for o in scheduler.tick()] == ["2026-03-28"]
+        traveller.move_to(at("2026-03-29 05:59"))  # 07:59 in Paris, summer time
+        assert scheduler.tick() == []
+        traveller.move_to(at("2026-03-29 06:00"))  # 08:00 in Paris
+        assert [o.run for o in scheduler.tick()] == ["2026-03-29"]
+        traveller.move_to(at("2026-10-25 06:30"))  # autumn: 07:30 in Paris, not yet
+        assert [o.run for o in scheduler.tick()] == []
+        traveller.move_to(at("2026-10-25 07:00"))
+        assert [o.run for o in scheduler.tick()] == ["2026-10-25"]
+    assert len(posted) == 3
