@@ -1,0 +1,1 @@
+"""The Slack adapter: slash commands, mentions, DMs and digests through slack-bolt."""

@@ -1,0 +1,168 @@
+"""Slack rendering: Block Kit messages with a plain-text fallback. Pure functions.
+
+All corpus and user text is escaped (``&``, ``<``, ``>``), so no article or
+question can produce ``<!channel>``, ``<!here>``, a user or group mention, or a
+broken link. Slack's limits live here, next to the code that respects them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from bot.models import Answer, ArticleRef, Digest, SearchResult
+
+SECTION_CHARS = 3000  # text of one section block
+CONTEXT_ELEMENTS = 10  # elements of one context block
+MESSAGE_BLOCKS = 50  # blocks of one message
+FALLBACK_CHARS = 3000  # the notification / plain-text ``text``
+
+Block = dict[str, Any]
+Message = dict[str, Any]  # {"text": str, "blocks": [Block, ...]}
+
+_MENTION = re.compile(r"<[@!#][^>]*>")
+
+
+def escape(text: str) -> str:
+    """Escapes text for mrkdwn: ``&``, ``<`` and ``>`` become entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def strip_mentions(text: str) -> str:
+    """A message's text without user, channel and special mentions (``<@U123>``)."""
+    return " ".join(_MENTION.sub(" ", text).split())
+
+
+def link(ref: ArticleRef) -> str:
+    """``<url|title>`` for an http(s) URL; the escaped title alone otherwise."""
+    title = escape(ref.title)
+    if ref.url and ref.url.startswith(("http://", "https://")):
+        safe = quote(ref.url, safe=":/?#[]@!$&'()*+,;=%~")
+        return f"<{safe}|{title}>"
+    return title
+
+
+def source_line(ref: ArticleRef) -> str:
+    """The link, then source and date."""
+    details = [escape(d) for d in (ref.source, _date(ref)) if d]
+    return " · ".join([link(ref), *details])
+
+
+def answer_messages(answer: Answer) -> list[Message]:
+    """An answer with numbered sources, or the abstention with the closest articles."""
+    if not answer.answered:
+        blocks = _sections(escape(answer.text))
+        if answer.related:
+            lines = ["*Closest articles:*", *(f"• {source_line(r)}" for r in answer.related)]
+            blocks += _sections("\n".join(lines))
+        return _messages(blocks, answer.text)
+    numbers: dict[str, int] = {}
+    refs: dict[str, ArticleRef] = {}
+    sentences = []
+    for citation in answer.citations:
+        key = citation.article.article_id
+        n = numbers.setdefault(key, len(numbers) + 1)
+        refs[key] = citation.article
+        sentences.append(f"{escape(citation.quote)} [{n}]")
+    blocks = _sections(" ".join(sentences))
+    blocks += _context([f"[{n}] {source_line(refs[k])}" for k, n in numbers.items()])
+    fallback = answer.text + "\n" + "\n".join(f"[{n}] {refs[k].title}" for k, n in numbers.items())
+    return _messages(blocks, fallback)
+
+
+def digest_messages(digest: Digest) -> list[Message]:
+    """The digest, story by story, split across messages when it is long."""
+    title = _digest_title(digest)
+    if digest.empty:
+        return _messages(_sections(f"Nothing new {title}."), f"Nothing new {title}.")
+    count = len(digest.stories)
+    heading = f"*Digest {title}: {count} {'story' if count == 1 else 'stories'}*"
+    blocks: list[Block] = _sections(heading)
+    for n, story in enumerate(digest.stories, 1):
+        blocks.append({"type": "divider"})
+        blocks += _sections(f"*{n}. {escape(story.headline)}*\n{escape(story.summary)}")
+        if story.entities:
+            blocks += _context([f"Names: {escape(', '.join(story.entities))}"])
+        blocks += _context([source_line(ref) for ref in story.articles])
+    fallback = f"Digest {title}: " + "; ".join(s.headline for s in digest.stories)
+    return _messages(blocks, fallback)
+
+
+def sources_messages(articles: Sequence[ArticleRef]) -> list[Message]:
+    """Every article, newest first."""
+    lines = [f"*{len(articles)} articles:*", *(f"• {source_line(a)}" for a in articles)]
+    return _messages(_sections("\n".join(lines)), f"{len(articles)} articles")
+
+
+def search_messages(result: SearchResult) -> list[Message]:
+    """Hits with their best passage (used by mentions starting with 'search')."""
+    if not result.hits:
+        text = f"No articles match {result.query!r}."
+        return _messages(_sections(escape(text)), text)
+    blocks: list[Block] = []
+    for n, hit in enumerate(result.hits, 1):
+        passage = hit.passage.text if len(hit.passage.text) < 400 else hit.passage.text[:400] + "…"
+        blocks += _sections(f"*{n}.* {source_line(hit.passage.article)}\n>{escape(passage)}")
+    return _messages(blocks, f"{len(result.hits)} articles match {result.query!r}")
+
+
+def text_message(text: str) -> list[Message]:
+    """A plain note (usage help, rate limit, errors), escaped."""
+    return _messages(_sections(escape(text)), text)
+
+
+def _sections(text: str) -> list[Block]:
+    """Section blocks of at most ``SECTION_CHARS``, split at line, then word, boundaries."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+        for chunk in _chunks(text, SECTION_CHARS)
+    ]
+
+
+def _context(items: Iterable[str]) -> list[Block]:
+    elements = [{"type": "mrkdwn", "text": t[:SECTION_CHARS]} for t in items]
+    return [
+        {"type": "context", "elements": elements[i : i + CONTEXT_ELEMENTS]}
+        for i in range(0, len(elements), CONTEXT_ELEMENTS)
+    ]
+
+
+def _messages(blocks: list[Block], fallback: str) -> list[Message]:
+    """Splits blocks into messages of at most ``MESSAGE_BLOCKS``, in order."""
+    text = fallback if len(fallback) <= FALLBACK_CHARS else fallback[: FALLBACK_CHARS - 1] + "…"
+    groups = [blocks[i : i + MESSAGE_BLOCKS] for i in range(0, len(blocks), MESSAGE_BLOCKS)]
+    return [
+        {"text": text if i == 0 else f"{text[:200]} (part {i + 1})", "blocks": group}
+        for i, group in enumerate(groups or [[]])
+    ]
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    chunks: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", 0, size)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, size)
+        if cut <= 0:
+            cut = size
+        # Never cut inside an entity ("&amp;") or a link ("<url|title>").
+        while re.search(r"&[a-z]*$|<[^>]*$", text[:cut]) and cut > size // 2:
+            cut -= 1
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(text)
+    return chunks
+
+
+def _date(ref: ArticleRef) -> str | None:
+    return ref.published.isoformat() if ref.published else None
+
+
+def _digest_title(digest: Digest) -> str:
+    if digest.days is not None:
+        first, last = digest.days
+        return f"for {first}" if first == last else f"for {first} to {last}"
+    return f"since {digest.since:%Y-%m-%d %H:%M} {digest.since.tzname() or ''}".rstrip()

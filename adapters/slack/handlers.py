@@ -1,0 +1,163 @@
+"""Slack events in, core calls, Block Kit out: the listeners of the bolt app.
+
+Every slash command is acknowledged at once (bolt answers Slack's request as
+soon as ``ack`` runs, and the listener carries on); the answer follows through
+``response_url``. Mentions are answered in the message's thread, DMs in the DM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import format as fmt
+from adapters.slack.guards import RateLimiter, Seen
+from adapters.slack.settings import SlackSettings
+from bot.digest.window import Window, recent, requested
+from bot.errors import BotError
+from bot.live import LiveBot
+
+log = logging.getLogger("teambot.slack")
+
+ASK_USAGE = (
+    "Ask me about the articles, e.g. `/ask how many parameters does RynnBrain have?` "
+    "You can also mention me in a channel or send me a DM."
+)
+DIGEST_USAGE = "Usage: `/digest`, `/digest today`, `/digest yesterday` or `/digest YYYY-MM-DD`."
+FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
+
+Respond = Callable[..., Awaitable[Any]]
+
+
+class SlackListeners:
+    """Registers teambot's listeners on a bolt ``AsyncApp``.
+
+    Args:
+        bot: the live bot (its ``current`` index answers each request).
+        settings: Slack settings (visibility, rate limit).
+        client: the Web API client (bot token).
+    """
+
+    def __init__(self, bot: LiveBot, settings: SlackSettings, client: AsyncWebClient) -> None:
+        self._bot = bot
+        self._visibility = settings.answer_visibility
+        self._limiter = RateLimiter(settings.rate_limit)
+        self._seen = Seen()
+        signing = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=signing,
+            process_before_response=False,
+            ignoring_self_events_enabled=True,
+        )
+        self.app.command("/ask")(self._ask_command)
+        self.app.command("/digest")(self._digest_command)
+        self.app.command("/sources")(self._sources_command)
+        self.app.event("app_mention")(self._mention)
+        self.app.event("message")(self._message)
+        self.app.error(self._error)
+
+    async def _ask_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
+        question = command.get("text", "").strip()
+        if not question:
+            await ack(text=ASK_USAGE)
+            return
+        wait = self._limiter.allow(command.get("user_id", ""))
+        if wait:
+            await ack(text=_slow_down(wait))
+            return
+        await ack()
+        await self._reply(respond, lambda: fmt.answer_messages(self._bot.ask(question)))
+
+    async def _digest_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
+        await ack()
+        day = command.get("text", "").strip() or None
+
+        def render() -> list[fmt.Message]:
+            return fmt.digest_messages(self._bot.digest(self._window(day)))
+
+        await self._reply(respond, render)
+
+    async def _sources_command(self, ack: Any, respond: Respond) -> None:
+        await ack()
+        await self._reply(respond, lambda: fmt.sources_messages(self._bot.sources()))
+
+    async def _mention(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if _from_a_bot(event) or not self._first(event, body):
+            return
+        thread = event.get("thread_ts") or event.get("ts")
+        await self._answer_event(event, client, thread)
+
+    async def _message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or _from_a_bot(event):
+            return
+        if not self._first(event, body):
+            return
+        await self._answer_event(event, client, event.get("thread_ts"))
+
+    async def _answer_event(
+        self, event: dict[str, Any], client: AsyncWebClient, thread: str | None
+    ) -> None:
+        question = fmt.strip_mentions(event.get("text", ""))
+
+        async def say(messages: list[fmt.Message]) -> None:
+            for message in messages:
+                await client.chat_postMessage(channel=event["channel"], thread_ts=thread, **message)
+
+        if not question:
+            await say(fmt.text_message(ASK_USAGE))
+            return
+        wait = self._limiter.allow(event.get("user", ""))
+        if wait:
+            await say(fmt.text_message(_slow_down(wait)))
+            return
+        await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
+
+    def _first(self, event: dict[str, Any], body: dict[str, Any]) -> bool:
+        """True once per message: a retry, a repeated event id, or the same message
+        arriving as both ``message`` and ``app_mention`` is answered only once."""
+        message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
+        return self._seen.first(str(body.get("event_id", "")), message)
+
+    def _window(self, day: str | None) -> Window:
+        current = self._bot.current
+        now = current.clock()
+        if day is None:
+            return recent(now.astimezone(current.zone))
+        return requested(on=day, since=None, until=None, now=now, zone=current.zone)
+
+    async def _reply(self, respond: Respond, render: Callable[[], list[fmt.Message]]) -> None:
+        for message in await self._render(render):
+            await respond(**message, response_type=self._visibility, replace_original=False)
+
+    async def _render(self, render: Callable[[], list[fmt.Message]]) -> list[fmt.Message]:
+        """Runs the core off the event loop; a failure becomes a friendly message."""
+        try:
+            return await asyncio.to_thread(render)
+        except BotError as exc:
+            return fmt.text_message(f"Sorry: {exc}.")
+        except Exception:
+            log.exception("error while answering a Slack request")
+            return fmt.text_message(FAILED)
+
+    async def _error(self, error: Exception) -> None:
+        log.error("Slack request failed: %s: %s", type(error).__name__, error)
+
+
+def _from_a_bot(event: dict[str, Any]) -> bool:
+    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
+
+
+def _slow_down(wait: float) -> str:
+    return (
+        f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
+    )

@@ -1,0 +1,156 @@
+"""Runs the Slack adapter: Socket Mode with an app token, else HTTP on ``/slack/events``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import format as fmt
+from adapters.slack.handlers import SlackListeners
+from adapters.slack.settings import SlackSettings
+from bot.digest.schedule import Destination
+from bot.digest.scheduler import Post
+from bot.errors import BotError, ConfigError
+from bot.live import LiveBot
+from bot.models import Digest
+
+log = logging.getLogger("teambot.slack")
+
+EVENTS_PATH = "/slack/events"
+RETRIES = 3  # 429 answers retried after Retry-After, this many times
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who the bot is in the workspace (from ``auth.test``)."""
+
+    user_id: str
+    team: str
+
+
+def web_client(settings: SlackSettings) -> AsyncWebClient:
+    """The async Web API client: bot token, configured base URL, 429 retries."""
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES)],
+    )
+
+
+async def check_token(client: AsyncWebClient, api_url: str) -> Identity:
+    """Asks Slack who the token belongs to.
+
+    Raises:
+        ConfigError: Slack rejected the token, or cannot be reached (never shows the token).
+    """
+    try:
+        response = await client.auth_test()
+    except SlackApiError as exc:
+        code = exc.response.get("error", "unknown error") if exc.response else "unknown error"
+        raise ConfigError(f"Slack rejected SLACK_BOT_TOKEN ({code}); check the bot token") from None
+    except (TimeoutError, SlackClientError, OSError) as exc:
+        raise ConfigError(f"cannot reach Slack at {api_url}: {type(exc).__name__}") from None
+    return Identity(str(response.get("user_id", "")), str(response.get("team", "")))
+
+
+def digest_poster(settings: SlackSettings) -> Post:
+    """Posts a scheduled digest to a channel (called from the scheduler's thread)."""
+    token = settings.bot_token.get_secret_value() if settings.bot_token else None
+    client = WebClient(
+        token=token,
+        base_url=settings.api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=RETRIES)],
+    )
+
+    def post(destination: Destination, digest: Digest) -> None:
+        for message in fmt.digest_messages(digest):
+            client.chat_postMessage(channel=destination.channel, **message)
+
+    return post
+
+
+async def serve(
+    bot: LiveBot,
+    settings: SlackSettings,
+    *,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Connects and serves until ``stop`` is set.
+
+    Raises:
+        ConfigError: a rejected token or an unreachable Slack, at start.
+    """
+    client = web_client(settings)
+    identity = await check_token(client, settings.api_url)
+    listeners = SlackListeners(bot, settings, client)
+    if settings.app_token is not None:
+        await _socket_mode(listeners, settings, client, stop, ready)
+    else:
+        await _http_mode(listeners, host, port, stop, ready)
+    log.info("disconnected from Slack workspace %s", identity.team)
+
+
+async def _socket_mode(
+    listeners: SlackListeners,
+    settings: SlackSettings,
+    client: AsyncWebClient,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None,
+) -> None:
+    app_token = settings.app_token.get_secret_value() if settings.app_token else ""
+    handler = AsyncSocketModeHandler(listeners.app, app_token, web_client=client)
+    try:
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        code = exc.response.get("error", "unknown error") if exc.response else "unknown error"
+        raise ConfigError(f"Slack rejected SLACK_APP_TOKEN ({code}); check the app token") from None
+    log.warning("teambot is connected to Slack (Socket Mode)")
+    if ready:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _http_mode(
+    listeners: SlackListeners,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None,
+) -> None:
+    async def events(request: web.Request) -> web.Response:
+        response = await listeners.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    web_app = web.Application()
+    web_app.add_routes([web.post(EVENTS_PATH, events)])
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise BotError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        log.warning("teambot is listening for Slack on http://%s:%d%s", host, port, EVENTS_PATH)
+        if ready:
+            ready.set()
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,175 @@
+"""A fake Slack on 127.0.0.1: the Web API methods teambot calls, response_url
+receivers, and a Socket Mode websocket. Runs on its own event loop thread."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from collections.abc import Coroutine
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+BAD_TOKEN = "xoxb-rejected-token-0000"
+BOT_USER = "UBOT"
+
+
+class LoopThread:
+    """An asyncio event loop on a daemon thread, for synchronous tests."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(5)
+
+
+class FakeSlack:
+    """Records every call; ``ratelimit_next`` makes the next posts answer 429."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []
+        self.acks: list[dict[str, Any]] = []
+        self.ratelimit_next = 0
+        self.port = 0
+        self._ids = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._runner: web.AppRunner | None = None
+        self.changed = asyncio.Condition()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/response/{next(self._ids)}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes(
+            [
+                web.post("/api/{method}", self._api),
+                web.post("/response/{id}", self._response),
+                web.get("/link", self._socket),
+            ]
+        )
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def wait_for(self, what: str, count: int, timeout: float = 20) -> list[dict[str, Any]]:
+        """Waits until ``posts``/``responses``/``acks`` holds ``count`` items."""
+        async with self.changed:
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: len(getattr(self, what)) >= count), timeout
+            )
+        return list(getattr(self, what))
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], retry: int = 0) -> str:
+        """Delivers a Socket Mode envelope to the connected client; returns its id."""
+        envelope_id = f"env-{next(self._ids)}"
+        message = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": retry,
+            "retry_reason": "timeout" if retry else "",
+        }
+        for _ in range(100):
+            if self._sockets:
+                break
+            await asyncio.sleep(0.05)
+        await self._sockets[-1].send_str(json.dumps(message))
+        return envelope_id
+
+    async def _record(self, name: str, item: dict[str, Any]) -> None:
+        async with self.changed:
+            getattr(self, name).append(item)
+            self.changed.notify_all()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.content_type == "application/json" and raw:
+            params: dict[str, Any] = json.loads(raw)
+        else:
+            params = dict(parse_qsl(raw))
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or params.get(
+            "token", ""
+        )
+        self.calls.append((method, {**params, "_token": token}))
+        if method == "auth.test":
+            if token == BAD_TOKEN:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user_id": BOT_USER,
+                    "user": "teambot",
+                    "team": "Test Team",
+                    "team_id": "T1",
+                    "bot_id": "BBOT",
+                    "url": "https://test.slack.com/",
+                }
+            )
+        if method == "apps.connections.open":
+            if not token.startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
+        if method == "chat.postMessage":
+            if self.ratelimit_next > 0:
+                self.ratelimit_next -= 1
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
+            await self._record("posts", params)
+            return web.json_response(
+                {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
+            )
+        return web.json_response({"ok": False, "error": "unknown_method"})
+
+    async def _response(self, request: web.Request) -> web.Response:
+        await self._record("responses", await request.json())
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(
+            json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        )
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self._record("acks", json.loads(message.data))
+        return ws
+
+
+def sign(body: str, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    """Slack's v0 request signature headers for ``body``."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
