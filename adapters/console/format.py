@@ -50,7 +50,7 @@ def search_text(result: SearchResult) -> str:
 
 def sources_text(articles: Sequence[ArticleRef]) -> str:
     """Every article, one line each with its id."""
-    lines = [f"{len(articles)} articles:"]
+    lines = [f"{len(articles)} article{'' if len(articles) == 1 else 's'}:"]
     lines += [f"  {ref.article_id}  {_ref_line(ref)}" for ref in articles]
     return "\n".join(lines)
 

@@ -92,8 +92,9 @@ def digest_messages(digest: Digest) -> list[Message]:
 
 def sources_messages(articles: Sequence[ArticleRef]) -> list[Message]:
     """Every article, newest first."""
-    lines = [f"*{len(articles)} articles:*", *(f"• {source_line(a)}" for a in articles)]
-    return _messages(_sections("\n".join(lines)), f"{len(articles)} articles")
+    count = f"{len(articles)} article{'' if len(articles) == 1 else 's'}"
+    lines = [f"*{count}:*", *(f"• {source_line(a)}" for a in articles)]
+    return _messages(_sections("\n".join(lines)), count)
 
 
 def search_messages(result: SearchResult) -> list[Message]:
@@ -130,8 +131,13 @@ def _context(items: Iterable[str]) -> list[Block]:
 
 
 def _messages(blocks: list[Block], fallback: str) -> list[Message]:
-    """Splits blocks into messages of at most ``MESSAGE_BLOCKS``, in order."""
-    text = fallback if len(fallback) <= FALLBACK_CHARS else fallback[: FALLBACK_CHARS - 1] + "…"
+    """Splits blocks into messages of at most ``MESSAGE_BLOCKS``, in order.
+
+    ``fallback`` is raw text: Slack parses the ``text`` field too, so it is escaped here.
+    """
+    text = escape(
+        fallback if len(fallback) <= FALLBACK_CHARS else fallback[: FALLBACK_CHARS - 1] + "…"
+    )
     groups = [blocks[i : i + MESSAGE_BLOCKS] for i in range(0, len(blocks), MESSAGE_BLOCKS)]
     return [
         {"text": text if i == 0 else f"{text[:200]} (part {i + 1})", "blocks": group}

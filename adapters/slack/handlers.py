@@ -24,6 +24,16 @@ from bot.live import LiveBot
 
 log = logging.getLogger("teambot.slack")
 
+
+class _QuietTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN itself and warns that our client wins; it does, by design."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_QUIET = _QuietTokenWarning()
+
 ASK_USAGE = (
     "Ask me about the articles, e.g. `/ask how many parameters does RynnBrain have?` "
     "You can also mention me in a channel or send me a DM."
@@ -48,6 +58,7 @@ class SlackListeners:
         self._visibility = settings.answer_visibility
         self._limiter = RateLimiter(settings.rate_limit)
         self._seen = Seen()
+        logging.getLogger("slack_bolt.AsyncApp").addFilter(_QUIET)  # idempotent
         signing = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         self.app = AsyncApp(
             client=client,
@@ -63,7 +74,7 @@ class SlackListeners:
         self.app.error(self._error)
 
     async def _ask_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
-        question = command.get("text", "").strip()
+        question = fmt.strip_mentions(command.get("text", ""))
         if not question:
             await ack(text=ASK_USAGE)
             return

@@ -112,12 +112,14 @@ async def _socket_mode(
     ready: asyncio.Event | None,
 ) -> None:
     app_token = settings.app_token.get_secret_value() if settings.app_token else ""
-    handler = AsyncSocketModeHandler(listeners.app, app_token, web_client=client)
+    # The Socket Mode client retries a rejected token for ever; ask once first.
     try:
-        await handler.connect_async()  # type: ignore[no-untyped-call]
+        await client.apps_connections_open(app_token=app_token)
     except SlackApiError as exc:
         code = exc.response.get("error", "unknown error") if exc.response else "unknown error"
         raise ConfigError(f"Slack rejected SLACK_APP_TOKEN ({code}); check the app token") from None
+    handler = AsyncSocketModeHandler(listeners.app, app_token, web_client=client)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
     log.warning("teambot is connected to Slack (Socket Mode)")
     if ready:
         ready.set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -29,6 +29,12 @@ class SlackSettings(BaseSettings):
         default="in_channel", description="Slash-command answers: whole channel, or asker only."
     )
     rate_limit: int = Field(default=10, ge=1, le=1000, description="Questions per user a minute.")
+
+    @field_validator("bot_token", "app_token", "signing_secret", "digest_channels", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """``SLACK_APP_TOKEN=`` (as in .env.example) means not set, not an empty token."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def secrets(self) -> list[str]:
         """Every configured secret value, for redaction."""
