@@ -195,3 +195,21 @@ def test_overlong_question_gets_a_clear_reply(http: Running) -> None:
     http.command("/ask", "kling " * 400)
     (response,) = http.wait("responses", 1)
     assert "the limit is 2,000" in _texts(response)
+
+
+def test_url_verification_handshake(http: Running) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "legacy"})
+    status, text, _ = http.post(body, content_type="application/json")
+    assert status == 200 and "abc123" in text
+
+
+def test_slack_commands_do_not_load_the_sdk_for_other_commands() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from bot.cli import build_parser; build_parser();"
+        "print([m for m in sys.modules if m.startswith(('slack_bolt', 'slack_sdk', 'aiohttp'))])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
