@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Digest, SearchResult
 
 WIDTH = 88
@@ -50,7 +51,7 @@ def search_text(result: SearchResult) -> str:
 
 def sources_text(articles: Sequence[ArticleRef]) -> str:
     """Every article, one line each with its id."""
-    lines = [f"{len(articles)} article{'' if len(articles) == 1 else 's'}:"]
+    lines = [f"{plural(len(articles), 'article')}:"]
     lines += [f"  {ref.article_id}  {_ref_line(ref)}" for ref in articles]
     return "\n".join(lines)
 
@@ -89,11 +90,10 @@ def search_json(result: SearchResult) -> str:
 
 def digest_text(digest: Digest) -> str:
     """Numbered stories, each with its summary, names and every source."""
-    span = _span(digest)
+    span = digest_span(digest)
     if digest.empty:
         return f"Nothing new {span}."
-    count = len(digest.stories)
-    lines = [f"Digest {span}: {count} {'story' if count == 1 else 'stories'}"]
+    lines = [f"Digest {span}: {plural(len(digest.stories), 'story')}"]
     for n, story in enumerate(digest.stories, 1):
         lines += ["", f"{n}. {story.headline}"]
         lines.append(textwrap.indent(textwrap.fill(story.summary, WIDTH - 3), "   "))
@@ -133,14 +133,6 @@ def _bounds(digest: Digest) -> tuple[str, str]:
         digest.since.isoformat(timespec="seconds"),
         digest.until.astimezone(zone).isoformat(timespec="seconds"),
     )
-
-
-def _span(digest: Digest) -> str:
-    if digest.days is not None:
-        first, last = digest.days
-        return f"for {first}" if first == last else f"for {first} to {last}"
-    since = digest.since
-    return f"since {since:%Y-%m-%d %H:%M} {since.tzname() or ''}".rstrip()
 
 
 def error_json(field: str, text: str, message: str) -> str:

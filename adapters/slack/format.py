@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Digest, SearchResult
 
 SECTION_CHARS = 3000  # text of one section block
@@ -74,11 +75,10 @@ def answer_messages(answer: Answer) -> list[Message]:
 
 def digest_messages(digest: Digest) -> list[Message]:
     """The digest, story by story, split across messages when it is long."""
-    title = _digest_title(digest)
+    title = digest_span(digest)
     if digest.empty:
         return _messages(_sections(f"Nothing new {title}."), f"Nothing new {title}.")
-    count = len(digest.stories)
-    heading = f"*Digest {title}: {count} {'story' if count == 1 else 'stories'}*"
+    heading = f"*Digest {title}: {plural(len(digest.stories), 'story')}*"
     blocks: list[Block] = _sections(heading)
     for n, story in enumerate(digest.stories, 1):
         blocks.append({"type": "divider"})
@@ -92,7 +92,7 @@ def digest_messages(digest: Digest) -> list[Message]:
 
 def sources_messages(articles: Sequence[ArticleRef]) -> list[Message]:
     """Every article, newest first."""
-    count = f"{len(articles)} article{'' if len(articles) == 1 else 's'}"
+    count = plural(len(articles), "article")
     lines = [f"*{count}:*", *(f"• {source_line(a)}" for a in articles)]
     return _messages(_sections("\n".join(lines)), count)
 
@@ -165,10 +165,3 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def _date(ref: ArticleRef) -> str | None:
     return ref.published.isoformat() if ref.published else None
-
-
-def _digest_title(digest: Digest) -> str:
-    if digest.days is not None:
-        first, last = digest.days
-        return f"for {first}" if first == last else f"for {first} to {last}"
-    return f"since {digest.since:%Y-%m-%d %H:%M} {digest.since.tzname() or ''}".rstrip()
