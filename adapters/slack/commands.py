@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
 def run_slack(args: argparse.Namespace) -> int:
     """Runs until interrupted; exit 2 on missing or rejected credentials."""
     # The SDKs load only when Slack is actually used: the rest of the CLI stays fast.
-    from adapters.slack import redact
+    from adapters import redact
     from adapters.slack.server import digest_poster, serve
     from adapters.slack.settings import load_slack_settings
 

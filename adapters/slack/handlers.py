@@ -15,8 +15,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.guards import RateLimiter, Seen
 from adapters.slack import format as fmt
-from adapters.slack.guards import RateLimiter, Seen
 from adapters.slack.settings import SlackSettings
 from bot.digest.window import Window, recent, requested
 from bot.errors import BotError

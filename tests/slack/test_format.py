@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from adapters.guards import RateLimiter, Seen
+from adapters.redact import RedactSecrets
 from adapters.slack import format as fmt
-from adapters.slack.guards import RateLimiter, Seen
-from adapters.slack.redact import RedactSecrets
 from bot.models import Answer, ArticleRef, Citation, Digest, Story
 
 REF = ArticleRef("a1", "Kling & <Co>", "https://k.example/a?b=1&c=2", "k.example", date(2026, 2, 7))

@@ -1,4 +1,4 @@
-"""Per-user rate limiting and duplicate-event suppression. No Slack types here."""
+"""Per-user rate limiting and duplicate-event suppression, shared by the chat adapters."""
 
 from __future__ import annotations
 

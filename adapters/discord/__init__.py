@@ -1,0 +1,1 @@
+"""The Discord adapter: mentions, DMs, slash commands and digests through discord.py."""

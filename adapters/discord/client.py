@@ -1,0 +1,161 @@
+"""discord.py client: Discord events in, core calls, embeds out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import discord
+from discord import app_commands
+
+from adapters.discord import format as fmt
+from adapters.discord.settings import DiscordSettings
+from adapters.guards import RateLimiter, Seen
+from bot.digest.window import Window, recent, requested
+from bot.errors import BotError
+from bot.live import LiveBot
+
+log = logging.getLogger("teambot.discord")
+
+NO_MENTIONS = discord.AllowedMentions.none()
+PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    read_message_history=True,
+)
+ASK_USAGE = "Ask me about the articles: mention me with a question, or use `/ask question:...`."
+FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
+
+
+def intents() -> discord.Intents:
+    """Guilds, guild and DM messages. Not Message Content: mentions and DMs carry theirs."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.dm_messages = True
+    return chosen
+
+
+class TeamBotClient(discord.Client):
+    """teambot on Discord.
+
+    Args:
+        bot: the live bot.
+        settings: Discord settings (guild for command sync, rate limit).
+    """
+
+    def __init__(self, bot: LiveBot, settings: DiscordSettings) -> None:
+        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
+        self._bot = bot
+        self._guild = discord.Object(id=settings.guild_id) if settings.guild_id else None
+        self._limiter = RateLimiter(settings.rate_limit)
+        self._seen = Seen()
+        self.tree = app_commands.CommandTree(self)
+        self.ready = asyncio.Event()
+        self._register_commands()
+
+    async def setup_hook(self) -> None:
+        """Syncs the slash commands: to one server at once, or globally."""
+        if self._guild is not None:
+            self.tree.copy_global_to(guild=self._guild)
+        await self.tree.sync(guild=self._guild)
+
+    async def on_ready(self) -> None:
+        if self.user is not None and not self.ready.is_set():
+            log.warning("teambot is connected to Discord as %s", self.user)
+            log.warning("invite it with %s", self.invite_url())
+        self.ready.set()
+
+    def invite_url(self) -> str:
+        """The OAuth2 URL that adds the bot with its scopes and permissions."""
+        app_id = self.application_id or (self.user.id if self.user else 0)
+        return discord.utils.oauth_url(
+            app_id, permissions=PERMISSIONS, scopes=("bot", "applications.commands")
+        )
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.user is None:
+            return
+        direct = message.guild is None
+        if not direct and not self.user.mentioned_in(message):
+            return
+        if message.mention_everyone and not any(u.id == self.user.id for u in message.mentions):
+            return  # @everyone is not a question to teambot
+        if not self._seen.first(str(message.id)):
+            return  # already answered (e.g. replayed after a RESUME)
+        question = fmt.strip_mentions(message.content)
+        if not question:
+            replies = fmt.text_reply(ASK_USAGE)
+        elif wait := self._limiter.allow(str(message.author.id)):
+            replies = fmt.text_reply(_slow_down(wait))
+        else:
+            replies = await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
+        for reply in replies:
+            await message.reply(
+                content=reply.content or None,
+                embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
+                mention_author=False,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    def _register_commands(self) -> None:
+        @self.tree.command(name="ask", description="Ask a question about the articles")
+        @app_commands.describe(question="What you want to know")
+        async def ask(interaction: discord.Interaction, question: str) -> None:
+            await interaction.response.defer(thinking=True)
+            if wait := self._limiter.allow(str(interaction.user.id)):
+                await self._send(interaction, fmt.text_reply(_slow_down(wait)))
+                return
+            await self._send(
+                interaction, await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
+            )
+
+        @self.tree.command(name="digest", description="The stories new today, or on a date")
+        @app_commands.describe(date="today, yesterday or YYYY-MM-DD (default: the last 24 hours)")
+        async def digest(interaction: discord.Interaction, date: str | None = None) -> None:
+            await interaction.response.defer(thinking=True)
+            render = lambda: fmt.digest_replies(self._bot.digest(self._window(date)))  # noqa: E731
+            await self._send(interaction, await self._render(render))
+
+        @self.tree.command(name="sources", description="List the articles teambot knows")
+        async def sources(interaction: discord.Interaction) -> None:
+            await interaction.response.defer(thinking=True)
+            render = lambda: fmt.sources_replies(self._bot.sources())  # noqa: E731
+            await self._send(interaction, await self._render(render))
+
+    async def _send(self, interaction: discord.Interaction, replies: list[fmt.Reply]) -> None:
+        for reply in replies:
+            await interaction.followup.send(
+                content=reply.content or discord.utils.MISSING,
+                embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    def _window(self, day: str | None) -> Window:
+        current = self._bot.current
+        now = current.clock()
+        if day is None or not day.strip():
+            return recent(now.astimezone(current.zone))
+        return requested(on=day, since=None, until=None, now=now, zone=current.zone)
+
+    async def _render(self, render: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:
+        """Runs the core off the event loop; a failure becomes a friendly reply."""
+        try:
+            return await asyncio.to_thread(render)
+        except BotError as exc:
+            return fmt.text_reply(f"Sorry: {exc}.")
+        except Exception:
+            log.exception("error while answering a Discord request")
+            return fmt.text_reply(FAILED)
+
+    async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
+        log.exception("Discord event %s failed", event_method)
+
+
+def _slow_down(wait: float) -> str:
+    return (
+        f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
+    )

@@ -1,0 +1,80 @@
+"""``teambot discord``: run the Discord adapter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from typing import Any
+
+from bot.bootstrap import build_app, digest_defaults
+from bot.cli import configure_logging
+from bot.digest.schedule import Destination, parse_destinations
+from bot.errors import ScheduleError
+from bot.settings import load_settings
+
+
+def register(subparsers: Any) -> None:
+    """Adds ``discord`` to the ``teambot`` parser."""
+    parser = subparsers.add_parser(
+        "discord",
+        help="run teambot in Discord",
+        description="Connects to Discord with DISCORD_TOKEN. See the README, 'Connect to Discord'.",
+    )
+    parser.set_defaults(run=run_discord)
+
+
+def run_discord(args: argparse.Namespace) -> int:
+    """Runs until interrupted; exit 2 on a missing or rejected token."""
+    from adapters import redact
+    from adapters.discord.server import digest_poster, serve  # the SDK loads only here
+    from adapters.discord.settings import load_discord_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    discord_settings = load_discord_settings()
+    redact.install([discord_settings.secret()])
+    destinations = channel_destinations(discord_settings.digest_channels, settings)
+    clients: list[Any] = []
+    app = build_app(
+        settings, destinations=destinations, posters={"discord": digest_poster(clients)}
+    )
+
+    async def main() -> None:
+        stop, ready = asyncio.Event(), asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        server = asyncio.create_task(
+            serve(app.bot, discord_settings, stop=stop, ready=ready, started=clients)
+        )
+        waiter = asyncio.create_task(ready.wait())
+        await asyncio.wait({server, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if ready.is_set():
+            app.start()
+        waiter.cancel()
+        await server
+
+    try:
+        asyncio.run(main())
+    finally:
+        app.close()
+    return 0
+
+
+def channel_destinations(spec: str | None, settings: Any) -> tuple[Destination, ...]:
+    """Parses DISCORD_DIGEST_CHANNELS; channel ids must be numbers.
+
+    Raises:
+        ScheduleError: a malformed item or a channel id that is not a number.
+    """
+    found = parse_destinations(
+        spec, "discord", digest_defaults(settings), setting="DISCORD_DIGEST_CHANNELS"
+    )
+    for destination in found:
+        if not destination.channel.isdigit():
+            raise ScheduleError(
+                f"invalid DISCORD_DIGEST_CHANNELS: {destination.channel!r} is not a channel id "
+                "(a number: right-click the channel > Copy Channel ID)"
+            )
+    return found

@@ -1,0 +1,178 @@
+"""Discord rendering: embeds (as Discord's JSON dicts) and content. Pure functions.
+
+Discord's limits live here: 2,000 characters of content, 4,096 of embed
+description, 256 of a title or field name, 1,024 of a field value, 25 fields
+an embed, 10 embeds and 6,000 embed characters a message. Longer output is
+split into several messages, in order. Markdown in corpus and user text is
+escaped, and ``@`` gets a zero-width joiner so nothing even looks like a ping
+(every message is also sent with no allowed mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from adapters.wording import digest_span, plural
+from bot.models import Answer, ArticleRef, Digest
+
+CONTENT_CHARS = 2000
+DESCRIPTION_CHARS = 4096
+TITLE_CHARS = 256
+FIELD_NAME_CHARS = 256
+FIELD_VALUE_CHARS = 1024
+EMBED_FIELDS = 25
+MESSAGE_EMBEDS = 10
+MESSAGE_EMBED_CHARS = 6000
+COLOUR = 0x5865F2
+
+Embed = dict[str, Any]
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")  # anywhere; [ ] also rules out masked links
+_LINE_START = re.compile(r"(?m)^(\s*)([>#-])")  # quotes, headings and lists start a line
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One Discord message: content and embeds."""
+
+    content: str = ""
+    embeds: tuple[Embed, ...] = field(default_factory=tuple)
+
+
+def escape(text: str) -> str:
+    """Escapes markdown and defuses mentions (``@everyone`` stays visible but inert)."""
+    escaped = _LINE_START.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", text))
+    return escaped.replace("@", "@\u200b")
+
+
+def strip_mentions(text: str) -> str:
+    """A message's text without user, role, channel, ``@everyone`` or ``@here`` mentions."""
+    return " ".join(re.sub(r"<(@[!&]?|#)\d+>|@(everyone|here)\b", " ", text).split())
+
+
+def source_value(ref: ArticleRef) -> str:
+    """``[title](url) · source · date``, or the plain title without an http(s) URL."""
+    title = escape(_cut(ref.title, 200))
+    first = (
+        f"[{title}]({ref.url})"
+        if ref.url and ref.url.startswith(("http://", "https://"))
+        else title
+    )
+    details = [
+        escape(d) for d in (ref.source, ref.published.isoformat() if ref.published else None) if d
+    ]
+    return _cut(" · ".join([first, *details]), FIELD_VALUE_CHARS)
+
+
+def answer_replies(answer: Answer) -> list[Reply]:
+    """An answer embed with numbered sources, or the abstention with the closest articles."""
+    if not answer.answered:
+        embed: Embed = {
+            "description": _cut(escape(answer.text), DESCRIPTION_CHARS),
+            "color": COLOUR,
+        }
+        if answer.related:
+            embed["fields"] = [
+                {
+                    "name": "Closest articles",
+                    "value": "\n".join(source_value(r) for r in answer.related)[:FIELD_VALUE_CHARS],
+                }
+            ]
+        return _replies([embed])
+    numbers: dict[str, int] = {}
+    refs: dict[str, ArticleRef] = {}
+    sentences = []
+    for citation in answer.citations:
+        key = citation.article.article_id
+        refs[key] = citation.article
+        sentences.append(f"{escape(citation.quote)} [{numbers.setdefault(key, len(numbers) + 1)}]")
+    fields = [
+        {"name": f"[{n}]", "value": source_value(refs[key]), "inline": False}
+        for key, n in numbers.items()
+    ]
+    embeds = _with_fields(
+        {"description": _cut(" ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR}, fields
+    )
+    return _replies(embeds)
+
+
+def digest_replies(digest: Digest) -> list[Reply]:
+    """The digest: a heading, then one embed per story with its sources."""
+    span = digest_span(digest)
+    if digest.empty:
+        return [Reply(content=f"Nothing new {span}.")]
+    heading = f"**Digest {span}: {plural(len(digest.stories), 'story')}**"
+    embeds: list[Embed] = []
+    for n, story in enumerate(digest.stories, 1):
+        fields = []
+        if story.entities:
+            fields.append(
+                {
+                    "name": "Names",
+                    "value": _cut(escape(", ".join(story.entities)), FIELD_VALUE_CHARS),
+                }
+            )
+        fields += [{"name": "Source", "value": source_value(ref)} for ref in story.articles]
+        base = {
+            "title": _cut(f"{n}. {story.headline}", TITLE_CHARS),
+            "description": _cut(escape(story.summary), DESCRIPTION_CHARS),
+            "color": COLOUR,
+        }
+        embeds += _with_fields(base, fields)
+    replies = _replies(embeds)
+    return [Reply(content=heading, embeds=replies[0].embeds), *replies[1:]]
+
+
+def sources_replies(articles: Sequence[ArticleRef]) -> list[Reply]:
+    """Every article, newest first, 25 to an embed."""
+    fields = [
+        {"name": f"{n}.", "value": source_value(ref), "inline": False}
+        for n, ref in enumerate(articles, 1)
+    ]
+    embeds = _with_fields({"title": plural(len(articles), "article"), "color": COLOUR}, fields)
+    return _replies(embeds)
+
+
+def text_reply(text: str) -> list[Reply]:
+    """A plain note (usage, rate limit, errors), escaped and within the content limit."""
+    return [Reply(content=_cut(escape(text), CONTENT_CHARS))]
+
+
+def embed_size(embed: Embed) -> int:
+    """The characters Discord counts towards the 6,000 a message."""
+    size = len(embed.get("title", "")) + len(embed.get("description", ""))
+    size += sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+    return size + len(embed.get("footer", {}).get("text", ""))
+
+
+def _with_fields(base: Embed, fields: list[dict[str, Any]]) -> list[Embed]:
+    """``base`` carrying up to 25 fields; further fields continue in plain follow-on embeds."""
+    if not fields:
+        return [base]
+    chunks = [fields[i : i + EMBED_FIELDS] for i in range(0, len(fields), EMBED_FIELDS)]
+    first = {**base, "fields": chunks[0]}
+    rest = [{"color": base.get("color", COLOUR), "fields": chunk} for chunk in chunks[1:]]
+    return [first, *rest]
+
+
+def _replies(embeds: list[Embed]) -> list[Reply]:
+    """Packs embeds into messages of at most 10 embeds and 6,000 characters, in order."""
+    replies: list[Reply] = []
+    current: list[Embed] = []
+    size = 0
+    for embed in embeds:
+        n = embed_size(embed)
+        if current and (len(current) == MESSAGE_EMBEDS or size + n > MESSAGE_EMBED_CHARS):
+            replies.append(Reply(embeds=tuple(current)))
+            current, size = [], 0
+        current.append(embed)
+        size += n
+    if current:
+        replies.append(Reply(embeds=tuple(current)))
+    return replies or [Reply()]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,107 @@
+"""Runs the Discord adapter against the configured REST and gateway endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from adapters.discord import format as fmt
+from adapters.discord.client import NO_MENTIONS, TeamBotClient
+from adapters.discord.settings import DiscordSettings
+from bot.digest.schedule import Destination
+from bot.digest.scheduler import Post
+from bot.errors import BotError, ConfigError
+from bot.live import LiveBot
+from bot.models import Digest
+
+log = logging.getLogger("teambot.discord")
+
+POST_TIMEOUT = 120.0
+
+
+def use_endpoints(settings: DiscordSettings) -> None:
+    """Points discord.py at the configured REST base and gateway (Discord's by default).
+
+    discord.py keeps both as class attributes (``Route.BASE``, and
+    ``DiscordWebSocket.DEFAULT_GATEWAY``, which a plain ``Client`` connects to
+    without asking ``/gateway/bot``), so they are set here, at run time.
+    """
+    discord.http.Route.BASE = settings.api_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+async def serve(
+    bot: LiveBot,
+    settings: DiscordSettings,
+    *,
+    stop: asyncio.Event,
+    ready: asyncio.Event | None = None,
+    started: list[TeamBotClient] | None = None,
+) -> None:
+    """Logs in, connects and serves until ``stop`` is set; discord.py reconnects by itself.
+
+    Raises:
+        ConfigError: a rejected token or an unreachable Discord (never shows the token).
+    """
+    use_endpoints(settings)
+    client = TeamBotClient(bot, settings)
+    if started is not None:
+        started.append(client)
+    try:
+        await _login(client, settings)
+        connection = asyncio.create_task(client.connect(reconnect=True))
+        ready_wait = asyncio.create_task(client.ready.wait())
+        stopping = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait(
+            {connection, ready_wait, stopping}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if connection in done:
+            connection.result()  # an error while connecting surfaces here
+            raise BotError("the Discord gateway closed the connection")
+        if ready is not None and client.ready.is_set():
+            ready.set()
+        await stopping
+        ready_wait.cancel()
+    finally:
+        await client.close()
+
+
+async def _login(client: TeamBotClient, settings: DiscordSettings) -> None:
+    try:
+        await client.login(settings.secret())
+    except discord.LoginFailure:
+        raise ConfigError(
+            "Discord rejected DISCORD_TOKEN (401 Unauthorized); check the bot token"
+        ) from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise ConfigError(
+            f"cannot reach Discord at {settings.api_url}: {type(exc).__name__}"
+        ) from None
+
+
+def digest_poster(clients: list[TeamBotClient]) -> Post:
+    """Posts a scheduled digest to a channel, from the scheduler's thread, on the client's loop."""
+
+    def post(destination: Destination, digest: Digest) -> None:
+        if not clients or not clients[0].is_ready():
+            raise BotError("not connected to Discord yet")
+        client = clients[0]
+
+        async def send() -> None:
+            channel = client.get_partial_messageable(int(destination.channel))
+            for reply in fmt.digest_replies(digest):
+                await channel.send(
+                    content=reply.content or None,
+                    embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
+                    allowed_mentions=NO_MENTIONS,
+                )
+
+        asyncio.run_coroutine_threadsafe(send(), client.loop).result(POST_TIMEOUT)
+
+    return post

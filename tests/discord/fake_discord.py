@@ -1,0 +1,402 @@
+"""A fake Discord on 127.0.0.1: the REST routes teambot uses and a gateway websocket
+(HELLO, IDENTIFY, READY, GUILD_CREATE, dispatches, heartbeats and their ACKs, and a
+forced reconnect answered by RESUME/RESUMED)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BAD_TOKEN = "rejected.discord.token.000"
+APP_ID = "900"
+BOT = {
+    "id": "100",
+    "username": "teambot",
+    "discriminator": "0",
+    "global_name": None,
+    "avatar": None,
+    "bot": True,
+}
+ASKER = {"id": "200", "username": "ann", "discriminator": "0", "global_name": "Ann", "avatar": None}
+OTHER_BOT = {"id": "300", "username": "otherbot", "discriminator": "0", "avatar": None, "bot": True}
+GUILD = "500"
+CHANNEL = "600"
+THREAD = "601"
+DM = "700"
+STAMP = "2026-02-14T08:00:00.000000+00:00"
+
+
+def _channel(id_: str, name: str, type_: int = 0, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": id_,
+        "type": type_,
+        "name": name,
+        "position": 0,
+        "guild_id": GUILD,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        **extra,
+    }
+
+
+def message_payload(
+    id_: str,
+    channel: str,
+    author: dict[str, Any],
+    content: str,
+    *,
+    guild: bool = True,
+    mentions: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    data = {
+        "id": id_,
+        "channel_id": channel,
+        "author": author,
+        "content": content,
+        "timestamp": STAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": mentions or [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "flags": 0,
+        "components": [],
+        **extra,
+    }
+    if guild:
+        data["guild_id"] = GUILD
+        data["member"] = {"roles": [], "joined_at": STAMP, "deaf": False, "mute": False, "flags": 0}
+    return data
+
+
+class FakeDiscord:
+    """Records REST calls and gateway traffic; tests dispatch events through it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, Any]] = []
+        self.messages: list[dict[str, Any]] = []  # channel messages, replies and follow-ups
+        self.callbacks: list[dict[str, Any]] = []  # interaction callbacks (defers)
+        self.commands: list[Any] = []
+        self.identifies = 0
+        self.resumes: list[dict[str, Any]] = []
+        self.heartbeats = 0
+        self.port = 0
+        self._seq = 0
+        self._ids = itertools.count(1000)
+        self._socket: web.WebSocketResponse | None = None
+        self._runner: web.AppRunner | None = None
+        self.changed = asyncio.Condition()
+        self.connected = asyncio.Event()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.add_routes(
+            [web.route("*", "/api/v10/{path:.*}", self._rest), web.get("/gateway", self._gateway)]
+        )
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def wait_for(self, what: str, count: int, timeout: float = 20) -> list[Any]:
+        async with self.changed:
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: len(getattr(self, what)) >= count), timeout
+            )
+        return list(getattr(self, what))
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, seq: int | None = None) -> int:
+        """Sends a DISPATCH; ``seq`` replays an old sequence number (as after a RESUME)."""
+        await asyncio.wait_for(self.connected.wait(), 20)
+        if seq is None:
+            self._seq += 1
+            seq = self._seq
+        assert self._socket is not None
+        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": data}))
+        return seq
+
+    async def force_reconnect(self) -> None:
+        """Opcode 7: the client must reconnect and RESUME."""
+        self.connected.clear()
+        assert self._socket is not None
+        await self._socket.send_str(json.dumps({"op": 7, "d": None}))
+
+    async def _record(self, name: str, item: Any) -> None:
+        async with self.changed:
+            getattr(self, name).append(item)
+            self.changed.notify_all()
+
+    def _json(self, data: Any, status: int = 200) -> web.Response:
+        # discord.py parses JSON only when Content-Type is exactly application/json.
+        return web.Response(
+            body=json.dumps(data).encode(),
+            status=status,
+            headers={"Content-Type": "application/json"},
+        )
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            if request.content_type == "application/json" and raw:
+                body = json.loads(raw)
+            elif request.content_type.startswith("multipart/"):
+                form = await request.post()
+                body = json.loads(str(form.get("payload_json", "{}")))
+        self.calls.append((request.method, path, body))
+        token = request.headers.get("Authorization", "").removeprefix("Bot ")
+        if token == BAD_TOKEN:
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
+        if path == "users/@me":
+            return self._json(BOT)
+        if path == "oauth2/applications/@me":
+            return self._json(
+                {
+                    "id": APP_ID,
+                    "name": "teambot",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": True,
+                    "bot_require_code_grant": False,
+                    "owner": ASKER,
+                    "verify_key": "00",
+                    "flags": 0,
+                    "team": None,
+                }
+            )
+        if path == "gateway/bot":
+            return self._json(
+                {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            )
+        if request.method == "PUT" and path.endswith("/commands"):
+            await self._record("commands", body)
+            return self._json(
+                [
+                    {
+                        **c,
+                        "id": str(next(self._ids)),
+                        "application_id": APP_ID,
+                        "version": "1",
+                        "type": c.get("type", 1),
+                        "default_member_permissions": None,
+                        "dm_permission": True,
+                        "nsfw": False,
+                    }
+                    for c in body
+                ]
+            )
+        if path.startswith("interactions/") and path.endswith("/callback"):
+            await self._record("callbacks", body)
+            interaction_id = path.split("/")[1]
+            return self._json(
+                {
+                    "interaction": {
+                        "id": interaction_id,
+                        "type": 2,
+                        "response_message_loading": True,
+                        "response_message_ephemeral": False,
+                    },
+                    "resource": {"type": body.get("type", 5)},
+                }
+            )
+        if request.method == "POST" and (path.startswith(("channels/", "webhooks/"))):
+            channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL
+            await self._record("messages", {"path": path, **(body or {})})
+            return self._json(
+                message_payload(
+                    str(next(self._ids)), channel, BOT, (body or {}).get("content") or ""
+                )
+            )
+        return self._json({"message": "404: Not Found", "code": 0}, status=404)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._socket = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 45000}}))
+        async for message in ws:
+            if message.type != WSMsgType.TEXT:
+                continue
+            packet = json.loads(message.data)
+            op = packet.get("op")
+            if op == 1:
+                self.heartbeats += 1
+                await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2:
+                self.identifies += 1
+                await self._ready(ws)
+            elif op == 6:
+                await self._record("resumes", packet["d"])
+                self._seq += 1
+                await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
+                self.connected.set()
+        return ws
+
+    async def _ready(self, ws: web.WebSocketResponse) -> None:
+        self._seq += 1
+        await ws.send_str(
+            json.dumps(
+                {
+                    "op": 0,
+                    "t": "READY",
+                    "s": self._seq,
+                    "d": {
+                        "v": 10,
+                        "user": BOT,
+                        "guilds": [{"id": GUILD, "unavailable": True}],
+                        "session_id": "session-1",
+                        "resume_gateway_url": self.gateway_url,
+                        "shard": [0, 1],
+                        "application": {"id": APP_ID, "flags": 0},
+                        "private_channels": [],
+                        "relationships": [],
+                    },
+                }
+            )
+        )
+        self._seq += 1
+        thread = _channel(
+            THREAD,
+            "kling-thread",
+            11,
+            parent_id=CHANNEL,
+            owner_id=ASKER["id"],
+            message_count=0,
+            member_count=1,
+            thread_metadata={
+                "archived": False,
+                "auto_archive_duration": 60,
+                "archive_timestamp": STAMP,
+                "locked": False,
+            },
+        )
+        await ws.send_str(
+            json.dumps(
+                {
+                    "op": 0,
+                    "t": "GUILD_CREATE",
+                    "s": self._seq,
+                    "d": {
+                        "id": GUILD,
+                        "name": "Test Server",
+                        "icon": None,
+                        "owner_id": ASKER["id"],
+                        "roles": [
+                            {
+                                "id": GUILD,
+                                "name": "@everyone",
+                                "permissions": "1024",
+                                "position": 0,
+                                "color": 0,
+                                "hoist": False,
+                                "managed": False,
+                                "mentionable": False,
+                                "flags": 0,
+                            }
+                        ],
+                        "emojis": [],
+                        "stickers": [],
+                        "features": [],
+                        "channels": [_channel(CHANNEL, "news")],
+                        "threads": [thread],
+                        "members": [],
+                        "member_count": 2,
+                        "large": False,
+                        "unavailable": False,
+                        "voice_states": [],
+                        "presences": [],
+                        "stage_instances": [],
+                        "guild_scheduled_events": [],
+                        "soundboard_sounds": [],
+                        "joined_at": STAMP,
+                        "premium_tier": 0,
+                        "mfa_level": 0,
+                        "verification_level": 0,
+                        "explicit_content_filter": 0,
+                        "default_message_notifications": 0,
+                        "system_channel_flags": 0,
+                        "preferred_locale": "en-US",
+                        "nsfw_level": 0,
+                    },
+                }
+            )
+        )
+        self.connected.set()
+
+
+def interaction_payload(id_: str, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    """An application-command interaction in the test server's channel."""
+    return {
+        "id": id_,
+        "application_id": APP_ID,
+        "type": 2,
+        "token": f"tok-{id_}",
+        "version": 1,
+        "data": {"id": "1", "name": name, "type": 1, "options": options},
+        "guild_id": GUILD,
+        "channel_id": CHANNEL,
+        "channel": {
+            "id": CHANNEL,
+            "type": 0,
+            "guild_id": GUILD,
+            "name": "news",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": {
+            "user": ASKER,
+            "roles": [],
+            "joined_at": STAMP,
+            "deaf": False,
+            "mute": False,
+            "permissions": "2147483647",
+            "flags": 0,
+        },
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD},
+        "context": 0,
+        "attachment_size_limit": 8388608,
+    }
