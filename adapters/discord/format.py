@@ -148,13 +148,19 @@ def embed_size(embed: Embed) -> int:
 
 
 def _with_fields(base: Embed, fields: list[dict[str, Any]]) -> list[Embed]:
-    """``base`` carrying up to 25 fields; further fields continue in plain follow-on embeds."""
-    if not fields:
-        return [base]
-    chunks = [fields[i : i + EMBED_FIELDS] for i in range(0, len(fields), EMBED_FIELDS)]
-    first = {**base, "fields": chunks[0]}
-    rest = [{"color": base.get("color", COLOUR), "fields": chunk} for chunk in chunks[1:]]
-    return [first, *rest]
+    """``base`` carrying fields; past 25 fields or the 6,000-character budget of one
+    embed, the rest continue in follow-on embeds (so each embed fits one message)."""
+    embeds = [dict(base, fields=[])] if fields else [base]
+    for item in fields:
+        current = embeds[-1]
+        if (
+            len(current["fields"]) == EMBED_FIELDS
+            or embed_size(current) + len(item["name"]) + len(item["value"]) > MESSAGE_EMBED_CHARS
+        ):
+            current = {"color": base.get("color", COLOUR), "fields": []}
+            embeds.append(current)
+        current["fields"].append(item)
+    return embeds
 
 
 def _replies(embeds: list[Embed]) -> list[Reply]:

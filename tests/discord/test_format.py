@@ -1,0 +1,95 @@
+"""Discord rendering: escaping, mentions, limits and splitting. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from adapters.discord import format as fmt
+from bot.models import Answer, ArticleRef, Citation, Digest, Story
+
+REF = ArticleRef("a1", "Kling *3.0*", "https://k.example/a", "k.example", date(2026, 2, 7))
+BARE = ArticleRef("b2", "Plain [title]", None, None, None)
+
+
+def test_escape_markdown_and_defuse_mentions() -> None:
+    assert fmt.escape("**x** _y_ `z` |s| [l](u) @everyone") == (
+        "\\*\\*x\\*\\* \\_y\\_ \\`z\\` \\|s\\| \\[l\\](u) @\u200beveryone"
+    )
+    assert fmt.escape("> quote\n# head\n- item") == "\\> quote\n\\# head\n\\- item"
+    assert fmt.escape("GLM-5 (2026-02-14)") == "GLM-5 (2026-02-14)"
+
+
+def test_strip_mentions() -> None:
+    assert fmt.strip_mentions("<@100> <@!101> <@&5> <#6> @everyone @here GLM-5?") == "GLM-5?"
+
+
+def test_source_value_links_or_plain_title() -> None:
+    assert (
+        fmt.source_value(REF) == "[Kling \\*3.0\\*](https://k.example/a) · k.example · 2026-02-07"
+    )
+    assert fmt.source_value(BARE) == "Plain \\[title\\]"
+
+
+def test_answer_embed_numbers_sources() -> None:
+    answer = Answer("q", True, "One. Two.", (Citation(REF, "One."), Citation(BARE, "Two.")))
+    (reply,) = fmt.answer_replies(answer)
+    (embed,) = reply.embeds
+    assert embed["description"] == "One. [1] Two. [2]"
+    assert [f["name"] for f in embed["fields"]] == ["[1]", "[2]"]
+
+
+def test_limits_hold_for_a_huge_digest() -> None:
+    long = "word " * 2000
+    refs = tuple(ArticleRef(str(i), "T" * 300, None, "s", None) for i in range(40))
+    stories = tuple(Story("H" * 400, long, ("A",) * 50, refs) for _ in range(12))
+    now = datetime(2026, 2, 2, tzinfo=UTC)
+    replies = fmt.digest_replies(Digest(now, now, stories))
+    assert len(replies) > 1 and replies[0].content.startswith("**Digest since")
+    for reply in replies:
+        assert len(reply.content) <= fmt.CONTENT_CHARS
+        assert len(reply.embeds) <= fmt.MESSAGE_EMBEDS
+        assert sum(fmt.embed_size(e) for e in reply.embeds) <= fmt.MESSAGE_EMBED_CHARS
+        for embed in reply.embeds:
+            assert len(embed.get("title", "")) <= fmt.TITLE_CHARS
+            assert len(embed.get("description", "")) <= fmt.DESCRIPTION_CHARS
+            assert len(embed.get("fields", [])) <= fmt.EMBED_FIELDS
+            assert all(len(f["value"]) <= fmt.FIELD_VALUE_CHARS for f in embed.get("fields", []))
+    titles = [e["title"] for r in replies for e in r.embeds if "title" in e]
+    assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 13)]  # in order
+
+
+def test_empty_digest_and_long_text_reply() -> None:
+    now = datetime(2026, 2, 2, 8, tzinfo=UTC)
+    assert (
+        fmt.digest_replies(Digest(now, now, ()))[0].content
+        == "Nothing new since 2026-02-02 08:00 UTC."
+    )
+    (reply,) = fmt.text_reply("x" * 5000)
+    assert len(reply.content) == fmt.CONTENT_CHARS and reply.content.endswith("…")
+
+
+def test_env_example_lists_every_discord_setting() -> None:
+    from adapters.discord.settings import DiscordSettings
+    from bot.settings import BUNDLED_SEEDS
+
+    example = (BUNDLED_SEEDS.parent / ".env.example").read_text()
+    for name in DiscordSettings.model_fields:
+        assert f"DISCORD_{name.upper()}=" in example
+
+
+def test_no_message_content_intent_and_no_allowed_mentions() -> None:
+    from adapters.discord.client import NO_MENTIONS, PERMISSIONS, intents
+
+    chosen = intents()
+    assert not chosen.message_content and chosen.guild_messages and chosen.dm_messages
+    assert NO_MENTIONS.to_dict() == {"parse": []}
+    assert (
+        PERMISSIONS.view_channel
+        and PERMISSIONS.send_messages
+        and PERMISSIONS.send_messages_in_threads
+    )
+    assert (
+        PERMISSIONS.embed_links
+        and PERMISSIONS.read_message_history
+        and not PERMISSIONS.administrator
+    )
