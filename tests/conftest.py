@@ -11,6 +11,7 @@ import pytest
 from bot.bootstrap import build_bot
 from bot.service import TeamBot
 from bot.settings import BUNDLED_SEEDS, Settings
+from tests.loop import LoopThread
 
 SEEDS = BUNDLED_SEEDS
 
@@ -25,6 +26,14 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     yield
+
+
+@pytest.fixture
+def loop() -> Iterator[LoopThread]:
+    """An event loop on its own thread, for the chat adapters and their fake servers."""
+    thread = LoopThread()
+    yield thread
+    thread.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,10 @@ from collections.abc import Callable
 import discord
 from discord import app_commands
 
+from adapters.chat import digest_window, render, slow_down
 from adapters.discord import format as fmt
 from adapters.discord.settings import DiscordSettings
 from adapters.guards import RateLimiter, Seen
-from bot.digest.window import Window, recent, requested
-from bot.errors import BotError
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.discord")
@@ -27,7 +26,6 @@ PERMISSIONS = discord.Permissions(
     read_message_history=True,
 )
 ASK_USAGE = "Ask me about the articles: mention me with a question, or use `/ask question:...`."
-FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
 
 
 def intents() -> discord.Intents:
@@ -90,7 +88,7 @@ class TeamBotClient(discord.Client):
         if not question:
             replies = fmt.text_reply(ASK_USAGE)
         elif wait := self._limiter.allow(str(message.author.id)):
-            replies = fmt.text_reply(_slow_down(wait))
+            replies = fmt.text_reply(slow_down(wait))
         else:
             replies = await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
         for reply in replies:
@@ -107,7 +105,7 @@ class TeamBotClient(discord.Client):
         async def ask(interaction: discord.Interaction, question: str) -> None:
             await interaction.response.defer(thinking=True)
             if wait := self._limiter.allow(str(interaction.user.id)):
-                await self._send(interaction, fmt.text_reply(_slow_down(wait)))
+                await self._send(interaction, fmt.text_reply(slow_down(wait)))
                 return
             await self._send(
                 interaction, await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
@@ -117,7 +115,7 @@ class TeamBotClient(discord.Client):
         @app_commands.describe(date="today, yesterday or YYYY-MM-DD (default: the last 24 hours)")
         async def digest(interaction: discord.Interaction, date: str | None = None) -> None:
             await interaction.response.defer(thinking=True)
-            render = lambda: fmt.digest_replies(self._bot.digest(self._window(date)))  # noqa: E731
+            render = lambda: fmt.digest_replies(self._bot.digest(digest_window(self._bot, date)))  # noqa: E731
             await self._send(interaction, await self._render(render))
 
         @self.tree.command(name="sources", description="List the articles teambot knows")
@@ -134,28 +132,8 @@ class TeamBotClient(discord.Client):
                 allowed_mentions=NO_MENTIONS,
             )
 
-    def _window(self, day: str | None) -> Window:
-        current = self._bot.current
-        now = current.clock()
-        if day is None or not day.strip():
-            return recent(now.astimezone(current.zone))
-        return requested(on=day, since=None, until=None, now=now, zone=current.zone)
-
-    async def _render(self, render: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:
-        """Runs the core off the event loop; a failure becomes a friendly reply."""
-        try:
-            return await asyncio.to_thread(render)
-        except BotError as exc:
-            return fmt.text_reply(f"Sorry: {exc}.")
-        except Exception:
-            log.exception("error while answering a Discord request")
-            return fmt.text_reply(FAILED)
+    async def _render(self, produce: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:
+        return await render(produce, fmt.text_reply, log)
 
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         log.exception("Discord event %s failed", event_method)
-
-
-def _slow_down(wait: float) -> str:
-    return (
-        f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
-    )

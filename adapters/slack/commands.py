@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 from typing import Any
 
+from adapters.chat import run_until_signalled
 from bot.bootstrap import build_app, digest_defaults
 from bot.cli import configure_logging
 from bot.digest.schedule import parse_destinations
@@ -44,23 +44,15 @@ def run_slack(args: argparse.Namespace) -> int:
     )
     app = build_app(settings, destinations=destinations, posters={"slack": digest_poster(slack)})
 
-    async def main() -> None:
-        stop, ready = asyncio.Event(), asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        server = asyncio.create_task(
-            serve(app.bot, slack, host=args.host, port=args.port, stop=stop, ready=ready)
-        )
-        waiter = asyncio.create_task(ready.wait())
-        await asyncio.wait({server, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        if ready.is_set():
-            app.start()  # corpus watching and scheduled digests, once Slack accepted us
-        waiter.cancel()
-        await server
-
     try:
-        asyncio.run(main())
+        asyncio.run(
+            run_until_signalled(
+                lambda stop, ready: serve(
+                    app.bot, slack, host=args.host, port=args.port, stop=stop, ready=ready
+                ),
+                app.start,  # corpus watching and scheduled digests, once Slack accepted us
+            )
+        )
     finally:
         app.close()
     return 0

@@ -7,7 +7,6 @@ soon as ``ack`` runs, and the listener carries on); the answer follows through
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,11 +14,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.chat import digest_window, render, slow_down
 from adapters.guards import RateLimiter, Seen
 from adapters.slack import format as fmt
 from adapters.slack.settings import SlackSettings
-from bot.digest.window import Window, recent, requested
-from bot.errors import BotError
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.slack")
@@ -39,7 +37,6 @@ ASK_USAGE = (
     "You can also mention me in a channel or send me a DM."
 )
 DIGEST_USAGE = "Usage: `/digest`, `/digest today`, `/digest yesterday` or `/digest YYYY-MM-DD`."
-FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
 
 Respond = Callable[..., Awaitable[Any]]
 
@@ -80,7 +77,7 @@ class SlackListeners:
             return
         wait = self._limiter.allow(command.get("user_id", ""))
         if wait:
-            await ack(text=_slow_down(wait))
+            await ack(text=slow_down(wait))
             return
         await ack()
         await self._reply(respond, lambda: fmt.answer_messages(self._bot.ask(question)))
@@ -90,7 +87,7 @@ class SlackListeners:
         day = command.get("text", "").strip() or None
 
         def render() -> list[fmt.Message]:
-            return fmt.digest_messages(self._bot.digest(self._window(day)))
+            return fmt.digest_messages(self._bot.digest(digest_window(self._bot, day)))
 
         await self._reply(respond, render)
 
@@ -129,7 +126,7 @@ class SlackListeners:
             return
         wait = self._limiter.allow(event.get("user", ""))
         if wait:
-            await say(fmt.text_message(_slow_down(wait)))
+            await say(fmt.text_message(slow_down(wait)))
             return
         await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
 
@@ -139,26 +136,12 @@ class SlackListeners:
         message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
         return self._seen.first(str(body.get("event_id", "")), message)
 
-    def _window(self, day: str | None) -> Window:
-        current = self._bot.current
-        now = current.clock()
-        if day is None:
-            return recent(now.astimezone(current.zone))
-        return requested(on=day, since=None, until=None, now=now, zone=current.zone)
-
     async def _reply(self, respond: Respond, render: Callable[[], list[fmt.Message]]) -> None:
         for message in await self._render(render):
             await respond(**message, response_type=self._visibility, replace_original=False)
 
-    async def _render(self, render: Callable[[], list[fmt.Message]]) -> list[fmt.Message]:
-        """Runs the core off the event loop; a failure becomes a friendly message."""
-        try:
-            return await asyncio.to_thread(render)
-        except BotError as exc:
-            return fmt.text_message(f"Sorry: {exc}.")
-        except Exception:
-            log.exception("error while answering a Slack request")
-            return fmt.text_message(FAILED)
+    async def _render(self, produce: Callable[[], list[fmt.Message]]) -> list[fmt.Message]:
+        return await render(produce, fmt.text_message, log)
 
     async def _error(self, error: Exception) -> None:
         log.error("Slack request failed: %s: %s", type(error).__name__, error)
@@ -166,9 +149,3 @@ class SlackListeners:
 
 def _from_a_bot(event: dict[str, Any]) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message"
-
-
-def _slow_down(wait: float) -> str:
-    return (
-        f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
-    )

@@ -21,13 +21,6 @@ TOKEN = "good.discord.token.12345"
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread()
-    yield thread
-    thread.close()
-
-
-@pytest.fixture
 def fake(loop: LoopThread) -> Iterator[FakeDiscord]:
     server = FakeDiscord()
     loop.run(server.start())

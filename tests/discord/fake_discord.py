@@ -11,75 +11,21 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-BAD_TOKEN = "rejected.discord.token.000"
-APP_ID = "900"
-BOT = {
-    "id": "100",
-    "username": "teambot",
-    "discriminator": "0",
-    "global_name": None,
-    "avatar": None,
-    "bot": True,
-}
-ASKER = {"id": "200", "username": "ann", "discriminator": "0", "global_name": "Ann", "avatar": None}
-OTHER_BOT = {"id": "300", "username": "otherbot", "discriminator": "0", "avatar": None, "bot": True}
-GUILD = "500"
-CHANNEL = "600"
-THREAD = "601"
-DM = "700"
-STAMP = "2026-02-14T08:00:00.000000+00:00"
-
-
-def _channel(id_: str, name: str, type_: int = 0, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": id_,
-        "type": type_,
-        "name": name,
-        "position": 0,
-        "guild_id": GUILD,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "topic": None,
-        "last_message_id": None,
-        "rate_limit_per_user": 0,
-        **extra,
-    }
-
-
-def message_payload(
-    id_: str,
-    channel: str,
-    author: dict[str, Any],
-    content: str,
-    *,
-    guild: bool = True,
-    mentions: list[dict[str, Any]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    data = {
-        "id": id_,
-        "channel_id": channel,
-        "author": author,
-        "content": content,
-        "timestamp": STAMP,
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": mentions or [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "type": 0,
-        "flags": 0,
-        "components": [],
-        **extra,
-    }
-    if guild:
-        data["guild_id"] = GUILD
-        data["member"] = {"roles": [], "joined_at": STAMP, "deaf": False, "mute": False, "flags": 0}
-    return data
+from tests.discord.payloads import (  # noqa: F401 - re-exported for the tests
+    APP_ID,
+    ASKER,
+    BAD_TOKEN,
+    BOT,
+    CHANNEL,
+    DM,
+    GUILD,
+    OTHER_BOT,
+    STAMP,
+    THREAD,
+    channel_payload,
+    interaction_payload,
+    message_payload,
+)
 
 
 class FakeDiscord:
@@ -293,7 +239,7 @@ class FakeDiscord:
             )
         )
         self._seq += 1
-        thread = _channel(
+        thread = channel_payload(
             THREAD,
             "kling-thread",
             11,
@@ -335,7 +281,7 @@ class FakeDiscord:
                         "emojis": [],
                         "stickers": [],
                         "features": [],
-                        "channels": [_channel(CHANNEL, "news")],
+                        "channels": [channel_payload(CHANNEL, "news")],
                         "threads": [thread],
                         "members": [],
                         "member_count": 2,
@@ -360,43 +306,3 @@ class FakeDiscord:
             )
         )
         self.connected.set()
-
-
-def interaction_payload(id_: str, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
-    """An application-command interaction in the test server's channel."""
-    return {
-        "id": id_,
-        "application_id": APP_ID,
-        "type": 2,
-        "token": f"tok-{id_}",
-        "version": 1,
-        "data": {"id": "1", "name": name, "type": 1, "options": options},
-        "guild_id": GUILD,
-        "channel_id": CHANNEL,
-        "channel": {
-            "id": CHANNEL,
-            "type": 0,
-            "guild_id": GUILD,
-            "name": "news",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-        },
-        "member": {
-            "user": ASKER,
-            "roles": [],
-            "joined_at": STAMP,
-            "deaf": False,
-            "mute": False,
-            "permissions": "2147483647",
-            "flags": 0,
-        },
-        "app_permissions": "2147483647",
-        "locale": "en-US",
-        "guild_locale": "en-US",
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": GUILD},
-        "context": 0,
-        "attachment_size_limit": 8388608,
-    }

@@ -27,13 +27,6 @@ APP_TOKEN = "xapp-test-app-token-9012"
 
 
 @pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread()
-    yield thread
-    thread.close()
-
-
-@pytest.fixture
 def fake(loop: LoopThread) -> Iterator[FakeSlack]:
     slack = FakeSlack()
     loop.run(slack.start())

@@ -8,32 +8,16 @@ import hashlib
 import hmac
 import itertools
 import json
-import threading
 import time
-from collections.abc import Coroutine
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
+from tests.loop import LoopThread  # noqa: F401 - re-exported for the tests
+
 BAD_TOKEN = "xoxb-rejected-token-0000"
 BOT_USER = "UBOT"
-
-
-class LoopThread:
-    """An asyncio event loop on a daemon thread, for synchronous tests."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, Any], timeout: float = 30) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
 
 
 class FakeSlack:

@@ -1,0 +1,71 @@
+"""What the chat adapters share: core calls off the event loop, friendly failures,
+digest windows from a typed date, and running until a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from bot.digest.window import Window, recent, requested
+from bot.errors import BotError
+from bot.live import LiveBot
+
+T = TypeVar("T")
+
+FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
+
+
+def slow_down(wait: float) -> str:
+    """The note for someone over the per-user rate limit."""
+    return (
+        f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
+    )
+
+
+def digest_window(bot: LiveBot, day: str | None) -> Window:
+    """The last 24 hours, or the day typed after /digest (today, yesterday, YYYY-MM-DD).
+
+    Raises:
+        WindowError: a day that is none of those.
+    """
+    current = bot.current
+    now = current.clock()
+    if day is None or not day.strip():
+        return recent(now.astimezone(current.zone))
+    return requested(on=day.strip(), since=None, until=None, now=now, zone=current.zone)
+
+
+async def render(produce: Callable[[], T], failure: Callable[[str], T], log: logging.Logger) -> T:
+    """Runs the core (CPU-bound, synchronous) off the event loop.
+
+    A ``BotError`` becomes "Sorry: <message>."; any other exception is logged
+    and becomes a friendly note, so the bot keeps serving.
+    """
+    try:
+        return await asyncio.to_thread(produce)
+    except BotError as exc:
+        return failure(f"Sorry: {exc}.")
+    except Exception:
+        log.exception("error while answering a chat request")
+        return failure(FAILED)
+
+
+async def run_until_signalled(
+    serve: Callable[[asyncio.Event, asyncio.Event], Coroutine[Any, Any, None]],
+    on_ready: Callable[[], None],
+) -> None:
+    """Runs ``serve(stop, ready)`` until SIGINT or SIGTERM; calls ``on_ready`` once connected."""
+    stop, ready = asyncio.Event(), asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    server = asyncio.create_task(serve(stop, ready))
+    waiter = asyncio.create_task(ready.wait())
+    await asyncio.wait({server, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if ready.is_set():
+        on_ready()
+    waiter.cancel()
+    await server
