@@ -22,3 +22,24 @@ class LoopThread:
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(5)
+
+
+class Recording:
+    """What a fake server records, and a way to wait until it has recorded enough."""
+
+    def __init__(self) -> None:
+        self.changed = asyncio.Condition()
+
+    async def wait_for(self, what: str, count: int, timeout: float = 20) -> list[Any]:
+        """Waits until the list attribute ``what`` holds ``count`` items; returns a copy."""
+        async with self.changed:
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: len(getattr(self, what)) >= count), timeout
+            )
+        return list(getattr(self, what))
+
+    async def record(self, what: str, item: Any) -> None:
+        """Appends ``item`` to the list attribute ``what`` and wakes the waiters."""
+        async with self.changed:
+            getattr(self, what).append(item)
+            self.changed.notify_all()

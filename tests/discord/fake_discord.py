@@ -26,12 +26,14 @@ from tests.discord.payloads import (  # noqa: F401 - re-exported for the tests
     interaction_payload,
     message_payload,
 )
+from tests.loop import Recording
 
 
-class FakeDiscord:
+class FakeDiscord(Recording):
     """Records REST calls and gateway traffic; tests dispatch events through it."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, str, Any]] = []
         self.messages: list[dict[str, Any]] = []  # channel messages, replies and follow-ups
         self.callbacks: list[dict[str, Any]] = []  # interaction callbacks (defers)
@@ -44,7 +46,6 @@ class FakeDiscord:
         self._ids = itertools.count(1000)
         self._socket: web.WebSocketResponse | None = None
         self._runner: web.AppRunner | None = None
-        self.changed = asyncio.Condition()
         self.connected = asyncio.Event()
 
     @property
@@ -72,13 +73,6 @@ class FakeDiscord:
         if self._runner:
             await self._runner.cleanup()
 
-    async def wait_for(self, what: str, count: int, timeout: float = 20) -> list[Any]:
-        async with self.changed:
-            await asyncio.wait_for(
-                self.changed.wait_for(lambda: len(getattr(self, what)) >= count), timeout
-            )
-        return list(getattr(self, what))
-
     async def dispatch(self, event: str, data: dict[str, Any], *, seq: int | None = None) -> int:
         """Sends a DISPATCH; ``seq`` replays an old sequence number (as after a RESUME)."""
         await asyncio.wait_for(self.connected.wait(), 20)
@@ -94,11 +88,6 @@ class FakeDiscord:
         self.connected.clear()
         assert self._socket is not None
         await self._socket.send_str(json.dumps({"op": 7, "d": None}))
-
-    async def _record(self, name: str, item: Any) -> None:
-        async with self.changed:
-            getattr(self, name).append(item)
-            self.changed.notify_all()
 
     def _json(self, data: Any, status: int = 200) -> web.Response:
         # discord.py parses JSON only when Content-Type is exactly application/json.
@@ -153,7 +142,7 @@ class FakeDiscord:
                 }
             )
         if request.method == "PUT" and path.endswith("/commands"):
-            await self._record("commands", body)
+            await self.record("commands", body)
             return self._json(
                 [
                     {
@@ -170,7 +159,7 @@ class FakeDiscord:
                 ]
             )
         if path.startswith("interactions/") and path.endswith("/callback"):
-            await self._record("callbacks", body)
+            await self.record("callbacks", body)
             interaction_id = path.split("/")[1]
             return self._json(
                 {
@@ -185,7 +174,7 @@ class FakeDiscord:
             )
         if request.method == "POST" and (path.startswith(("channels/", "webhooks/"))):
             channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL
-            await self._record("messages", {"path": path, **(body or {})})
+            await self.record("messages", {"path": path, **(body or {})})
             return self._json(
                 message_payload(
                     str(next(self._ids)), channel, BOT, (body or {}).get("content") or ""
@@ -210,7 +199,7 @@ class FakeDiscord:
                 self.identifies += 1
                 await self._ready(ws)
             elif op == 6:
-                await self._record("resumes", packet["d"])
+                await self.record("resumes", packet["d"])
                 self._seq += 1
                 await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": self._seq, "d": {}}))
                 self.connected.set()

@@ -14,16 +14,17 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
-from tests.loop import LoopThread  # noqa: F401 - re-exported for the tests
+from tests.loop import LoopThread, Recording  # noqa: F401 - LoopThread re-exported
 
 BAD_TOKEN = "xoxb-rejected-token-0000"
 BOT_USER = "UBOT"
 
 
-class FakeSlack:
+class FakeSlack(Recording):
     """Records every call; ``ratelimit_next`` makes the next posts answer 429."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.posts: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []
@@ -33,7 +34,6 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
-        self.changed = asyncio.Condition()
 
     @property
     def api_url(self) -> str:
@@ -63,14 +63,6 @@ class FakeSlack:
         if self._runner:
             await self._runner.cleanup()
 
-    async def wait_for(self, what: str, count: int, timeout: float = 20) -> list[dict[str, Any]]:
-        """Waits until ``posts``/``responses``/``acks`` holds ``count`` items."""
-        async with self.changed:
-            await asyncio.wait_for(
-                self.changed.wait_for(lambda: len(getattr(self, what)) >= count), timeout
-            )
-        return list(getattr(self, what))
-
     async def send_envelope(self, kind: str, payload: dict[str, Any], retry: int = 0) -> str:
         """Delivers a Socket Mode envelope to the connected client; returns its id."""
         envelope_id = f"env-{next(self._ids)}"
@@ -88,11 +80,6 @@ class FakeSlack:
             await asyncio.sleep(0.05)
         await self._sockets[-1].send_str(json.dumps(message))
         return envelope_id
-
-    async def _record(self, name: str, item: dict[str, Any]) -> None:
-        async with self.changed:
-            getattr(self, name).append(item)
-            self.changed.notify_all()
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -129,14 +116,14 @@ class FakeSlack:
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
                 )
-            await self._record("posts", params)
+            await self.record("posts", params)
             return web.json_response(
                 {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
             )
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     async def _response(self, request: web.Request) -> web.Response:
-        await self._record("responses", await request.json())
+        await self.record("responses", await request.json())
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -148,7 +135,7 @@ class FakeSlack:
         )
         async for message in ws:
             if message.type == WSMsgType.TEXT:
-                await self._record("acks", json.loads(message.data))
+                await self.record("acks", json.loads(message.data))
         return ws
 
 
