@@ -9,7 +9,7 @@ import signal
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from bot.digest.window import Window, recent, requested
+from bot.digest.window import Window, on_day
 from bot.errors import BotError
 from bot.live import LiveBot
 
@@ -32,10 +32,7 @@ def digest_window(bot: LiveBot, day: str | None) -> Window:
         WindowError: a day that is none of those.
     """
     current = bot.current
-    now = current.clock()
-    if day is None or not day.strip():
-        return recent(now.astimezone(current.zone))
-    return requested(on=day.strip(), since=None, until=None, now=now, zone=current.zone)
+    return on_day(day, now=current.clock(), zone=current.zone)
 
 
 async def render(produce: Callable[[], T], failure: Callable[[str], T], log: logging.Logger) -> T:

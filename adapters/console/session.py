@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from adapters.console import format as fmt
-from bot.digest.window import requested
+from bot.digest.window import on_day
 from bot.errors import BotError
 from bot.live import LiveBot
 from bot.service import TeamBot
@@ -76,8 +76,7 @@ class ConsoleSession:
             return Reply(fmt.sources_text(self._bot.sources()))
         if command == "/digest":
             bot = self._bot
-            day = rest.strip() or None
-            window = requested(on=day, since=None, until=None, now=bot.clock(), zone=bot.zone)
+            window = on_day(rest, now=bot.clock(), zone=bot.zone)
             return Reply(fmt.digest_text(bot.digest(window)))
         if command == "/search":
             if not rest.strip():

@@ -65,6 +65,18 @@ def parse_day(text: str, *, option: str, today: date) -> date:
         ) from None
 
 
+def on_day(text: str | None, *, now: datetime, zone: ZoneInfo) -> Window:
+    """The window of a chat or console ``/digest [DATE]``: the last 24 hours, or that day.
+
+    Raises:
+        WindowError: a date that is not YYYY-MM-DD, today or yesterday.
+    """
+    if text is None or not text.strip():
+        return recent(now.astimezone(zone))
+    day = parse_day(text, option="date", today=now.astimezone(zone).date())
+    return whole_days(day, day, zone)
+
+
 def requested(
     *,
     on: str | None,

@@ -86,4 +86,4 @@ def test_digest_command(session: ConsoleSession) -> None:
     out = session.ask("/digest 2026-01-28")
     assert out.startswith("Digest for 2026-01-28: 1 story\n\n1. Chinese AI Surge")
     assert session.ask("/digest 2020-01-01") == "Nothing new for 2020-01-01."
-    assert session.ask("/digest soon").startswith("Sorry: invalid --date 'soon'")
+    assert session.ask("/digest soon").startswith("Sorry: invalid date 'soon'")

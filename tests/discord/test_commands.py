@@ -57,7 +57,7 @@ def test_digest_and_sources_commands(discord_bot: Connected) -> None:
     texts = " | ".join(_text(m) for m in messages)
     assert "Digest for 2026-02-14: 1 story" in texts
     assert "5 articles" in texts
-    assert "Sorry: invalid --date 'someday'" in texts
+    assert "Sorry: invalid date 'someday'" in texts
 
 
 def test_commands_are_synced_globally_by_default(discord_bot: Connected) -> None:

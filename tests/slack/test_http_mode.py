@@ -49,7 +49,7 @@ def test_digest_and_sources_commands(http: Running) -> None:
 def test_bad_digest_date_is_a_friendly_reply(http: Running) -> None:
     http.command("/digest", "someday")
     (response,) = http.wait("responses", 1)
-    assert "Sorry: invalid --date 'someday'" in _texts(response)
+    assert "Sorry: invalid date 'someday'" in _texts(response)
 
 
 def test_slow_answer_is_still_acked_within_3_seconds(http: Running, monkeypatch) -> None:  # type: ignore[no-untyped-def]
