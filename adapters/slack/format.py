@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Digest, SearchResult
+from bot.models import Answer, ArticleRef, Digest
 
 SECTION_CHARS = 3000  # text of one section block
 CONTEXT_ELEMENTS = 10  # elements of one context block
@@ -95,18 +95,6 @@ def sources_messages(articles: Sequence[ArticleRef]) -> list[Message]:
     count = plural(len(articles), "article")
     lines = [f"*{count}:*", *(f"• {source_line(a)}" for a in articles)]
     return _messages(_sections("\n".join(lines)), count)
-
-
-def search_messages(result: SearchResult) -> list[Message]:
-    """Hits with their best passage (used by mentions starting with 'search')."""
-    if not result.hits:
-        text = f"No articles match {result.query!r}."
-        return _messages(_sections(escape(text)), text)
-    blocks: list[Block] = []
-    for n, hit in enumerate(result.hits, 1):
-        passage = hit.passage.text if len(hit.passage.text) < 400 else hit.passage.text[:400] + "…"
-        blocks += _sections(f"*{n}.* {source_line(hit.passage.article)}\n>{escape(passage)}")
-    return _messages(blocks, f"{len(result.hits)} articles match {result.query!r}")
 
 
 def text_message(text: str) -> list[Message]:
