@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.bootstrap import build_bot
+from bot.models import Answer
 from bot.service import TeamBot
 from bot.settings import BUNDLED_SEEDS, Settings
 from tests.loop import LoopThread
@@ -49,6 +51,34 @@ def corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture
+def ask_fails_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``TeamBot.ask`` raises "index exploded" the first time, then answers; records questions."""
+    original = TeamBot.ask
+    asked: list[str] = []
+
+    def flaky(self: TeamBot, question: str) -> Answer:
+        asked.append(question)
+        if len(asked) == 1:
+            raise RuntimeError("index exploded")
+        return original(self, question)
+
+    monkeypatch.setattr(TeamBot, "ask", flaky)
+    return asked
+
+
+@pytest.fixture
+def slow_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``TeamBot.ask`` takes 4 seconds longer: past a chat platform's 3-second rule."""
+    original = TeamBot.ask
+
+    def slow(self: TeamBot, question: str) -> Answer:
+        time.sleep(4)
+        return original(self, question)
+
+    monkeypatch.setattr(TeamBot, "ask", slow)
 
 
 def settings_for(corpus: Path, data_dir: Path, **extra: object) -> Settings:

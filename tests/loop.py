@@ -7,6 +7,8 @@ import threading
 from collections.abc import Coroutine
 from typing import Any
 
+from aiohttp import web
+
 
 class LoopThread:
     """An asyncio event loop on a daemon thread, for synchronous tests."""
@@ -43,3 +45,12 @@ class Recording:
         async with self.changed:
             getattr(self, what).append(item)
             self.changed.notify_all()
+
+
+async def start_site(app: web.Application) -> tuple[web.AppRunner, int]:
+    """Serves ``app`` on 127.0.0.1 at a free port; returns the runner and the port."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001

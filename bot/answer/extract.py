@@ -106,16 +106,10 @@ class Answerer:
         covered = [(self._coverage(terms, p), p, s) for p, s in self._candidates(terms)]
         good = [(c, p, s) for c, p, s in covered if c >= MIN_COVERAGE]
         if not good:
-            related = _unique_articles(p.article for c, p, _ in covered if c >= RELATED_COVERAGE)
-            return Answer(question, False, NO_ANSWER, related=tuple(related)[:3])
+            return _abstain(question, (p.article for c, p, _ in covered if c >= RELATED_COVERAGE))
         chosen = self._sentences(question, terms, good)
         if not chosen:
-            return Answer(
-                question,
-                False,
-                NO_ANSWER,
-                related=tuple(_unique_articles(p.article for _, p, _ in good))[:3],
-            )
+            return _abstain(question, (p.article for _, p, _ in good))
         citations = tuple(Citation(article=c.passage.article, quote=c.sentence) for c in chosen)
         return Answer(question, True, " ".join(c.sentence for c in chosen), citations)
 
@@ -232,6 +226,11 @@ def _pick(candidates: Sequence[_Candidate], terms: Sequence[_Term]) -> list[_Can
 
 def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _abstain(question: str, related: Iterable[ArticleRef]) -> Answer:
+    """The abstention, listing up to three of the closest articles (each once)."""
+    return Answer(question, False, NO_ANSWER, related=tuple(_unique_articles(related))[:3])
 
 
 def _unique_articles(refs: Iterable[ArticleRef]) -> list[ArticleRef]:

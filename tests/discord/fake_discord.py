@@ -26,7 +26,7 @@ from tests.discord.payloads import (  # noqa: F401 - re-exported for the tests
     interaction_payload,
     message_payload,
 )
-from tests.loop import Recording
+from tests.loop import Recording, start_site
 
 
 class FakeDiscord(Recording):
@@ -61,11 +61,7 @@ class FakeDiscord(Recording):
         app.add_routes(
             [web.route("*", "/api/v10/{path:.*}", self._rest), web.get("/gateway", self._gateway)]
         )
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001
+        self._runner, self.port = await start_site(app)
 
     async def stop(self) -> None:
         if self._socket is not None:

@@ -31,15 +31,8 @@ def test_ask_is_deferred_then_answered_by_a_follow_up(discord_bot: Connected) ->
 
 
 def test_slow_answer_is_still_deferred_within_3_seconds(
-    discord_bot: Connected, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
-    original = TeamBot.ask
-
-    def slow(self: TeamBot, question: str):  # type: ignore[no-untyped-def]
-        time.sleep(4)
-        return original(self, question)
-
-    monkeypatch.setattr(TeamBot, "ask", slow)
+    discord_bot: Connected, slow_answers: None
+) -> None:
     started = time.monotonic()
     _command(discord_bot, "21002", "ask", question="Who is Billy Boman?")
     discord_bot.wait("callbacks", 1)

@@ -133,19 +133,9 @@ def test_rate_limit_is_a_friendly_note(
         disconnect(connected)
 
 
-def test_exception_while_answering_is_a_friendly_reply_and_serving_goes_on(  # type: ignore[no-untyped-def]
-    discord_bot: Connected, monkeypatch, caplog
+def test_exception_while_answering_is_a_friendly_reply_and_serving_goes_on(
+    discord_bot: Connected, ask_fails_once: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    original = TeamBot.ask
-    calls: list[str] = []
-
-    def flaky(self: TeamBot, question: str):  # type: ignore[no-untyped-def]
-        calls.append(question)
-        if len(calls) == 1:
-            raise RuntimeError("index exploded")
-        return original(self, question)
-
-    monkeypatch.setattr(TeamBot, "ask", flaky)
     discord_bot.dispatch("MESSAGE_CREATE", _mention("11050", "What is a VLA model?"))
     discord_bot.dispatch("MESSAGE_CREATE", _mention("11051", "What is a VLA model?"))
     first, second = discord_bot.wait("messages", 2)

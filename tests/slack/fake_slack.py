@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
 
-from tests.loop import LoopThread, Recording  # noqa: F401 - LoopThread re-exported
+from tests.loop import LoopThread, Recording, start_site  # noqa: F401 - LoopThread re-exported
 
 BAD_TOKEN = "xoxb-rejected-token-0000"
 BOT_USER = "UBOT"
@@ -51,11 +51,7 @@ class FakeSlack(Recording):
                 web.get("/link", self._socket),
             ]
         )
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # noqa: SLF001
+        self._runner, self.port = await start_site(app)
 
     async def stop(self) -> None:
         for ws in self._sockets:

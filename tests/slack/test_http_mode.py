@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.slack.conftest import Running
 
 
@@ -52,16 +54,7 @@ def test_bad_digest_date_is_a_friendly_reply(http: Running) -> None:
     assert "Sorry: invalid date 'someday'" in _texts(response)
 
 
-def test_slow_answer_is_still_acked_within_3_seconds(http: Running, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from bot.service import TeamBot
-
-    original = TeamBot.ask
-
-    def slow(self: TeamBot, question: str):  # type: ignore[no-untyped-def]
-        time.sleep(4)
-        return original(self, question)
-
-    monkeypatch.setattr(TeamBot, "ask", slow)
+def test_slow_answer_is_still_acked_within_3_seconds(http: Running, slow_answers: None) -> None:
     status, _, took = http.command("/ask", "Who is Billy Boman?")
     assert status == 200 and took < 3
     (response,) = http.wait("responses", 1, timeout=20)
@@ -166,21 +159,9 @@ def test_duplicates_and_bots_are_answered_once_or_never(http: Running) -> None:
     assert sorted(p["channel"] for p in posts) == ["C1", "D2"]
 
 
-def test_exception_while_answering_is_a_friendly_reply_and_serving_goes_on(  # type: ignore[no-untyped-def]
-    http: Running, monkeypatch, caplog
+def test_exception_while_answering_is_a_friendly_reply_and_serving_goes_on(
+    http: Running, ask_fails_once: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.service import TeamBot
-
-    original = TeamBot.ask
-    calls = []
-
-    def flaky(self: TeamBot, question: str):  # type: ignore[no-untyped-def]
-        calls.append(question)
-        if len(calls) == 1:
-            raise RuntimeError("index exploded")
-        return original(self, question)
-
-    monkeypatch.setattr(TeamBot, "ask", flaky)
     http.command("/ask", "What is a VLA model?")
     http.command("/ask", "What is a VLA model?")
     responses = http.wait("responses", 2)
