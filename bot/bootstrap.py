@@ -13,6 +13,7 @@ from typing import Any
 from bot.corpus.loader import corpus_files, load_corpus
 from bot.digest.schedule import Destination, Schedule, default_schedule, parse_schedule
 from bot.digest.scheduler import Post, Scheduler
+from bot.embed.lazy import LazyModel
 from bot.errors import BotError, CorpusError
 from bot.live import LiveBot
 from bot.models import CorpusWarning
@@ -54,8 +55,16 @@ def build_bot(
     index, warnings, corpus_print, rebuilt = _index(settings)
     for warning in warnings:
         log.warning("%s", warning)
+    static, rerank = models(settings)
     bot = TeamBot(
-        index, state, settings.zone(), warnings=warnings, fingerprint=corpus_print, clock=clock
+        index,
+        state,
+        settings.zone(),
+        warnings=warnings,
+        fingerprint=corpus_print,
+        clock=clock,
+        static=static,
+        rerank=rerank,
     )
     if rebuilt:
         _record_first_seen(bot)
@@ -156,12 +165,21 @@ def corpus_fingerprint(settings: Settings) -> str:
     return fingerprint(root, corpus_files(root))
 
 
+def models(settings: Settings) -> tuple[LazyModel, LazyModel]:
+    """The static (dense retrieval) and rerank models the settings name, unloaded."""
+    return (
+        LazyModel(settings.embed_model, "static"),
+        LazyModel(settings.rerank_model, "rerank"),
+    )
+
+
 def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], str, bool]:
     root = settings.corpus_path()
     files = corpus_files(root)
     corpus_print = fingerprint(root, files)
     directory = cache_dir(settings.data_dir, root, settings.engine)
-    expected = expected_manifest(settings.engine, corpus_print)
+    static, _ = models(settings)
+    expected = expected_manifest(settings.engine, corpus_print, static.ident())
     tokenizer = Tokenizer()
     try:
         index, warnings = load_index(directory, expected, tokenizer)
@@ -174,7 +192,12 @@ def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], 
         for warning in corpus.warnings:
             log.warning("%s", warning)
         raise CorpusError(f"no articles in {root}: expected .txt, .md or .jsonl files with text")
-    index = build_index(corpus.articles, settings.engine, tokenizer)
+    embedder = static.get()
+    if embedder is None:
+        expected = {**expected, "dense": "off"}
+    index = build_index(
+        corpus.articles, settings.engine, tokenizer, embedder=embedder, embed_ident=static.ident()
+    )
     _save(index, directory, expected, corpus.warnings)
     return index, corpus.warnings, corpus_print, True
 

@@ -82,13 +82,29 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An extractive answer, or an abstention (``answered`` false) with related articles."""
+    """An extractive answer, or not (``answered`` false).
+
+    Three tiers: an answer (``answered``, its sentences in ``citations``); not
+    sure (not ``answered``, the closest passages in ``related``, clearly not an
+    answer); nothing (neither). ``confidence`` is the answer model's calibrated
+    probability that its best sentence answers the question. ``searched_for`` is
+    the question as searched when its spelling was corrected.
+    """
 
     question: str
     answered: bool
     text: str
     citations: tuple[Citation, ...] = ()
-    related: tuple[ArticleRef, ...] = ()
+    related: tuple[Citation, ...] = ()
+    confidence: float = 0.0
+    searched_for: str | None = None
+
+    @property
+    def tier(self) -> str:
+        """``answer``, ``closest`` (not sure: quotes only) or ``none``."""
+        if self.answered:
+            return "answer"
+        return "closest" if self.related else "none"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.answer.extract import Answerer, check_question
+from bot.answer.model import fusion_weight
 from bot.digest.builder import build_digest
 from bot.digest.window import Window
+from bot.embed.lazy import LazyModel
 from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
+from bot.search.hybrid import Retriever
 from bot.search.index import SearchIndex
 from bot.state.store import StateStore
 
@@ -32,6 +35,8 @@ class TeamBot:
         warnings: what went wrong loading the corpus (shown once at start).
         fingerprint: the corpus files' fingerprint this index was built from.
         clock: the current time (aware).
+        static: the static embedding model (dense retrieval); ``None``: BM25 alone.
+        rerank: the sentence model that reranks answers; ``None``: BM25 signals alone.
     """
 
     def __init__(
@@ -43,14 +48,27 @@ class TeamBot:
         warnings: tuple[CorpusWarning, ...] = (),
         fingerprint: str = "",
         clock: Callable[[], datetime] = utc_now,
+        static: LazyModel | None = None,
+        rerank: LazyModel | None = None,
     ) -> None:
         self._index = index
-        self._answerer = Answerer(index)
+        self._retriever = Retriever(index, static, fusion_weight())
+        self._answerer = Answerer(self._retriever, rerank)
         self._state = state
         self.zone = zone
         self.warnings = warnings
         self.fingerprint = fingerprint
         self.clock = clock
+
+    @property
+    def retriever(self) -> Retriever:
+        """Hybrid passage retrieval (the fitting script tunes its fusion weight)."""
+        return self._retriever
+
+    @property
+    def answerer(self) -> Answerer:
+        """The answer pipeline (the benchmarks and the fitting script reach its signals)."""
+        return self._answerer
 
     def ask(self, question: str) -> Answer:
         """Answers a question from the articles, or says they don't answer it.
@@ -66,7 +84,8 @@ class TeamBot:
         Raises:
             QuestionError: the query is empty, blank or too long.
         """
-        return self._index.search(check_question(query, what="query"), max(1, min(k, MAX_HITS)))
+        query = check_question(query, what="query")
+        return self._retriever.search(query, max(1, min(k, MAX_HITS)))
 
     def sources(self) -> tuple[ArticleRef, ...]:
         """Every article in the corpus, newest first (undated last)."""

@@ -51,6 +51,16 @@ class Settings(BaseSettings):
     digest_empty: Literal["post", "skip"] = Field(
         default="post", description="Post a 'nothing new' note on an empty day, or skip it."
     )
+    embed_model: str = Field(
+        default="bundled",
+        description="Static embedding model for dense retrieval: bundled, a folder, a "
+        "fastembed model name, or off.",
+    )
+    rerank_model: str = Field(
+        default="bundled",
+        description="Sentence-embedding model that reranks answer sentences: bundled, a "
+        "folder, a fastembed model name, or off.",
+    )
     console_digest: str | None = Field(
         default=None, description="Console digest schedule, e.g. '08:00 Europe/Paris mon-fri'."
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.bootstrap import build_bot
-from bot.models import Answer
+from bot.models import Answer, Citation
 from bot.service import TeamBot
 from bot.settings import BUNDLED_SEEDS, Settings
 from tests.loop import LoopThread
@@ -84,3 +84,17 @@ def slow_answers(monkeypatch: pytest.MonkeyPatch) -> None:
 def settings_for(corpus: Path, data_dir: Path, **extra: object) -> Settings:
     """Settings that ignore any .env file."""
     return Settings(corpus=corpus, data_dir=data_dir, _env_file=None, **extra)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def answers_with_top_passage(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``TeamBot.ask`` answers with the best search passage, whatever its confidence:
+    for tests of how adapters render article text (injection, escaping), not of
+    whether a one-line article is worth answering."""
+
+    def ask(self: TeamBot, question: str) -> Answer:
+        hit = self.search(question, k=1).hits[0]
+        quote = hit.passage.text
+        return Answer(question, True, quote, (Citation(hit.passage.article, quote),), (), 1.0)
+
+    monkeypatch.setattr(TeamBot, "ask", ask)

@@ -8,19 +8,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Digest, SearchResult
+from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
 
 WIDTH = 88
 PASSAGE_PREVIEW = 320
 
 
+QUOTE_PREVIEW = 300
+
+
 def answer_text(answer: Answer) -> str:
-    """An answer with numbered sources, or the abstention with the closest articles."""
+    """An answer with numbered sources; when not sure, the closest quotes with
+    their sources, labelled as not an answer; else the plain abstention."""
+    searched = [f"(searched for: {answer.searched_for})", ""] if answer.searched_for else []
     if not answer.answered:
-        lines = [answer.text]
-        if answer.related:
-            lines += ["", "Closest articles:"]
-            lines += [f"  - {_ref_line(ref)}" for ref in answer.related]
+        lines = [*searched, answer.text]
+        for citation in answer.related:
+            quote = textwrap.shorten(citation.quote, QUOTE_PREVIEW, placeholder=" …")
+            lines += ["", textwrap.indent(textwrap.fill(f'"{quote}"', WIDTH - 4), "  > ")]
+            lines.append(f"    — {_ref_line(citation.article)}")
+            if citation.article.url:
+                lines.append(f"      {citation.article.url}")
         return "\n".join(lines)
     numbers: dict[str, int] = {}
     sentences = []
@@ -28,7 +36,7 @@ def answer_text(answer: Answer) -> str:
         n = numbers.setdefault(citation.article.article_id, len(numbers) + 1)
         sentences.append(f"{citation.quote} [{n}]")
     refs = {c.article.article_id: c.article for c in answer.citations}
-    lines = [textwrap.fill(" ".join(sentences), WIDTH), "", "Sources:"]
+    lines = [*searched, textwrap.fill(" ".join(sentences), WIDTH), "", "Sources:"]
     for article_id, n in numbers.items():
         lines.append(f"  [{n}] {_ref_line(refs[article_id])}")
         if refs[article_id].url:
@@ -64,8 +72,21 @@ def answer_json(answer: Answer) -> str:
             "answered": answer.answered,
             "answer": answer.text,
             "citations": [{**_ref_json(c.article), "quote": c.quote} for c in answer.citations],
+            "confidence": round(answer.confidence, 4),
+            "related": [_quote_json(c) for c in answer.related],
+            "searched_for": answer.searched_for,
         }
     )
+
+
+def _quote_json(citation: Citation) -> dict[str, Any]:
+    ref = citation.article
+    return {
+        "article_id": ref.article_id,
+        "title": ref.title,
+        "url": ref.url,
+        "quote": citation.quote,
+    }
 
 
 def search_json(result: SearchResult) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Digest
+from bot.models import Answer, ArticleRef, Citation, Digest
 
 CONTENT_CHARS = 2000
 DESCRIPTION_CHARS = 4096
@@ -66,19 +66,30 @@ def source_value(ref: ArticleRef) -> str:
     return _cut(" · ".join([first, *details]), FIELD_VALUE_CHARS)
 
 
+def _quote_value(citation: Citation) -> str:
+    """``> quote`` then the source, within a field's limit (the quote gives way first)."""
+    source = source_value(citation.article)
+    room = max(0, FIELD_VALUE_CHARS - len(source) - 3)
+    return f"> {_cut(escape(citation.quote), room)}\n{source}"
+
+
 def answer_replies(answer: Answer) -> list[Reply]:
-    """An answer embed with numbered sources, or the abstention with the closest articles."""
+    """An answer embed with numbered sources; when not sure, the closest quotes
+    (each a field with its source) under a line saying this is not an answer."""
+    searched = f"*Searched for: {escape(answer.searched_for)}*\n" if answer.searched_for else ""
     if not answer.answered:
         embed: Embed = {
-            "description": _cut(escape(answer.text), DESCRIPTION_CHARS),
+            "description": _cut(searched + escape(answer.text), DESCRIPTION_CHARS),
             "color": COLOUR,
         }
         if answer.related:
             embed["fields"] = [
                 {
-                    "name": "Closest articles",
-                    "value": "\n".join(source_value(r) for r in answer.related)[:FIELD_VALUE_CHARS],
+                    "name": f"Closest passage {n}",
+                    "value": _quote_value(citation),
+                    "inline": False,
                 }
+                for n, citation in enumerate(answer.related, 1)
             ]
         return _replies([embed])
     numbers: dict[str, int] = {}
@@ -93,7 +104,8 @@ def answer_replies(answer: Answer) -> list[Reply]:
         for key, n in numbers.items()
     ]
     embeds = _with_fields(
-        {"description": _cut(" ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR}, fields
+        {"description": _cut(searched + " ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR},
+        fields,
     )
     return _replies(embeds)
 

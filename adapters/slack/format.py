@@ -52,13 +52,16 @@ def source_line(ref: ArticleRef) -> str:
 
 
 def answer_messages(answer: Answer) -> list[Message]:
-    """An answer with numbered sources, or the abstention with the closest articles."""
+    """An answer with numbered sources; when not sure, the closest quotes (each
+    with its source) under a line saying this is not an answer; else the abstention."""
+    searched = f"_Searched for: {escape(answer.searched_for)}_\n" if answer.searched_for else ""
     if not answer.answered:
-        blocks = _sections(escape(answer.text))
-        if answer.related:
-            lines = ["*Closest articles:*", *(f"• {source_line(r)}" for r in answer.related)]
-            blocks += _sections("\n".join(lines))
-        return _messages(blocks, answer.text)
+        blocks = _sections(searched + escape(answer.text))
+        for citation in answer.related:
+            blocks += _sections(f"> {escape(citation.quote)}")
+            blocks += _context([source_line(citation.article)])
+        fallback = "\n".join([answer.text, *(f"> {c.quote}" for c in answer.related)])
+        return _messages(blocks, fallback)
     numbers: dict[str, int] = {}
     refs: dict[str, ArticleRef] = {}
     sentences = []
@@ -67,7 +70,7 @@ def answer_messages(answer: Answer) -> list[Message]:
         n = numbers.setdefault(key, len(numbers) + 1)
         refs[key] = citation.article
         sentences.append(f"{escape(citation.quote)} [{n}]")
-    blocks = _sections(" ".join(sentences))
+    blocks = _sections(searched + " ".join(sentences))
     blocks += _context([f"[{n}] {source_line(refs[k])}" for k, n in numbers.items()])
     fallback = answer.text + "\n" + "\n".join(f"[{n}] {refs[k].title}" for k, n in numbers.items())
     return _messages(blocks, fallback)

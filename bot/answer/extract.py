@@ -1,71 +1,67 @@
-"""Finds the one to three sentences that answer a question, or abstains.
+"""Answers a question from the articles, says it is not sure, or says nothing.
 
-A question's informative terms (after stopwords) each carry an idf weight. A
-passage *covers* the question by the weighted share of terms it holds (or a
-thesaurus equivalent of them, its title and heading included). Below
-``MIN_COVERAGE`` nothing is answered: an answer built from a passage that misses
-the question's key words would be made up, not found.
+1. The question's unknown words are spelled against the corpus.
+2. Passages are retrieved by BM25 and dense vectors, fused.
+3. Their sentences are the candidates; a transformer model reranks them.
+4. A logistic model fitted on data (``model.py``) turns each candidate's
+   measured signals into a probability that it answers the question.
+5. The best probability picks the tier: an answer, the closest quotes, or nothing.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answer.shape import Wants, holds, question_wants
-from bot.answer.thesaurus import build_thesaurus
+import numpy as np
+import numpy.typing as npt
+
+from bot.answer.features import FEATURES, Signals, features, points_back
+from bot.answer.model import AnswerModel, load_model
+from bot.answer.question import Question, analyse
+from bot.answer.shape import Wants, holds
+from bot.answer.spelling import Speller
+from bot.embed.lazy import LazyModel
 from bot.errors import QuestionError
-from bot.models import Answer, ArticleRef, Citation, Passage
-from bot.search.index import SearchIndex
+from bot.models import Answer, Citation, Passage
+from bot.search.hybrid import Retrieved, Retriever
 from bot.text.sentences import split_sentences
 
 MAX_QUESTION_CHARS = 2000
-MIN_COVERAGE = 0.6
-RELATED_COVERAGE = 0.3
-CANDIDATE_PASSAGES = 12
+#: Passages whose sentences become candidates: about forty sentences, the
+#: "tens of sentences" a transformer reranks in tens of milliseconds on 2 cores.
+CANDIDATE_PASSAGES = 8
+#: Sentences the transformer reranks: the best of the candidates by the BM25-only
+#: answer model. ~5 ms a sentence on 2 cores keeps a question near 100 ms.
+RERANK_TOP = 16
+#: An answer is its best sentence and at most this many around it.
 MAX_SENTENCES = 3
-SYNONYM_CREDIT = 0.7
-CONTEXT_CREDIT = 0.4
-EXTRA_SENTENCE_SHARE = 0.75  # a second or third sentence must hold most of the question
-_ANSWER_TYPE = re.compile(
-    r"\b(?:which|what)\s+(?:company|companies|firm|firms|lab|labs|model|models|startup|startups)\b"
-    r"|\bhow\s+(?:long|big|large|old|tall|far|fast|much|many)\b",
-    re.I,
-)
-_NAME_WORD = re.compile(r"\b(?:[A-Z][\w.-]*|[\w-]*\d[\w.-]*)")
+#: The not-sure tier quotes this many passages (two or three, as a reader scans).
+RELATED_QUOTES = 3
 NO_ANSWER = "The articles don't answer this question."
+NOT_SURE = "I couldn't find a direct answer; the closest passages are:"
 NO_TERMS = "That question has no words to search for; try naming a company, model or topic."
 
 
 @dataclass(frozen=True, slots=True)
-class _Term:
-    """One word of the question: a compound ("GLM-5") is one term, not three."""
+class Candidate:
+    """One sentence that may answer, with where it stands."""
 
-    text: str
-    weight: float
-    parts: frozenset[str]  # a compound's parts: all present also counts as the term
-    forms: frozenset[str]  # thesaurus equivalents
-    is_name: bool  # from a capitalised word or a version: the thing asked about
-
-    def found_in(self, tokens: set[str]) -> float:
-        """1 when present, ``SYNONYM_CREDIT`` for an equivalent, else 0."""
-        if self.text in tokens or (self.parts and self.parts <= tokens):
-            return 1.0
-        return SYNONYM_CREDIT if not self.forms.isdisjoint(tokens) else 0.0
-
-    def query(self) -> list[str]:
-        return [self.text, *sorted(self.parts)]
+    passage: Passage
+    position: int  # the passage's place in the index
+    number: int  # the sentence's place in its passage
+    sentences: tuple[str, ...]  # every sentence of its passage
+    signals: Signals
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    score: float
-    sentence: str
-    terms: frozenset[str]
-    names_itself: bool  # names what was asked about without help from its context
-    place: tuple[int, int]  # (candidate passage, sentence) — to spot a continuation
-    passage: Passage
+class Scored:
+    """Every candidate of a question with its feature row and probability."""
+
+    question: Question
+    candidates: tuple[Candidate, ...]
+    rows: npt.NDArray[np.float64]
+    probabilities: npt.NDArray[np.float64]
 
 
 def check_question(text: str, *, what: str = "question") -> str:
@@ -86,155 +82,175 @@ def check_question(text: str, *, what: str = "question") -> str:
 
 
 class Answerer:
-    """Answers questions from a ``SearchIndex``."""
+    """Answers questions from a ``Retriever``'s index.
 
-    def __init__(self, index: SearchIndex) -> None:
-        self._index = index
-        self._tokenize = index.tokenizer
-        self._thesaurus = build_thesaurus(index.tokenizer)
+    Args:
+        retriever: hybrid passage retrieval over the index.
+        rerank: the sentence-embedding model (``None`` or off: BM25 signals only).
+        model: the fitted answer model; by default the variant that fits the models in use.
+    """
+
+    def __init__(
+        self, retriever: Retriever, rerank: LazyModel | None, model: AnswerModel | None = None
+    ) -> None:
+        self._retriever = retriever
+        self._index = retriever.index
+        self._rerank = rerank
+        self._model = model
+        self._speller: Speller | None = None
+        self.prerank: AnswerModel | None = None  # default: the fitted BM25-only model
 
     def answer(self, question: str) -> Answer:
-        """Answers ``question`` or abstains (``answered`` false).
+        """Answers ``question``, quotes the closest passages, or says nothing.
 
         Raises:
             QuestionError: the question is empty or too long.
         """
         question = check_question(question)
-        terms = self._terms(question)
-        if not terms:
-            return Answer(question=question, answered=False, text=NO_TERMS)
-        covered = [(self._coverage(terms, p), p, s) for p, s in self._candidates(terms)]
-        good = [(c, p, s) for c, p, s in covered if c >= MIN_COVERAGE]
-        if not good:
-            return _abstain(question, (p.article for c, p, _ in covered if c >= RELATED_COVERAGE))
-        chosen = self._sentences(question, terms, good)
-        if not chosen:
-            return _abstain(question, (p.article for _, p, _ in good))
-        citations = tuple(Citation(article=c.passage.article, quote=c.sentence) for c in chosen)
-        return Answer(question, True, " ".join(c.sentence for c in chosen), citations)
+        searched = self.spell(question)
+        scored = self.score(searched)
+        fixed = searched if searched != question else None
+        if scored is None:
+            return Answer(question, False, NO_TERMS, searched_for=fixed)
+        model = self._model_in_use()
+        if not scored.candidates:
+            return Answer(question, False, NO_ANSWER, searched_for=fixed)
+        order = np.argsort(-scored.probabilities, kind="stable")
+        best = int(order[0])
+        confidence = float(scored.probabilities[best])
+        if confidence >= model.answer_at:
+            chosen = answer_sentences(scored.candidates[best], scored.question)
+            citations = tuple(Citation(scored.candidates[best].passage.article, s) for s in chosen)
+            text = " ".join(chosen)
+            return Answer(question, True, text, citations, (), confidence, fixed)
+        if confidence >= model.related_at:
+            quotes = _closest([scored.candidates[int(i)] for i in order])
+            return Answer(question, False, NOT_SURE, (), quotes, confidence, fixed)
+        return Answer(question, False, NO_ANSWER, confidence=confidence, searched_for=fixed)
 
-    def _terms(self, question: str) -> list[_Term]:
-        # "Which company", "how long": the kind of answer asked for, not words to look for.
-        question = _ANSWER_TYPE.sub(" ", question)
-        names = {t for word in _NAME_WORD.findall(question) for t in self._tokenize(word)}
-        seen: dict[str, _Term] = {}
-        for whole, *parts in self._index.tokenizer.groups(question):
-            if whole in seen:
-                continue
-            known = whole in self._index.doc_freq or not parts
-            weight = self._index.idf(whole) if known else max(map(self._index.idf, parts))
-            forms = self._thesaurus.get(whole, frozenset())
-            seen[whole] = _Term(whole, weight, frozenset(parts), forms, whole in names)
-        return list(seen.values())
+    def score(self, question: str) -> Scored | None:
+        """Every candidate sentence for ``question`` with its probability;
+        ``None`` when the question has no words to search for."""
+        q = analyse(question, self._index)
+        if not q.terms:
+            return None
+        retrieved = self._retriever.passages(question, CANDIDATE_PASSAGES, terms=q.query)
+        best_bm25 = max((r.bm25 for r in retrieved), default=0.0)
+        candidates = self._candidates(retrieved)
+        model = self._model_in_use()
+        rows = _rows(q, [c.signals for c in candidates], best_bm25, 0.0)
+        if self._reranking():
+            # Only the most promising sentences are worth the transformer's time.
+            prerank = self.prerank or load_model("bm25")
+            keep = np.argsort(-prerank.probabilities(rows), kind="stable")[:RERANK_TOP]
+            candidates = [candidates[int(i)] for i in sorted(keep)]
+            sims = self._similarities(question, candidates)
+            best_sim = float(sims.max()) if len(sims) else 0.0
+            signals = [
+                _with_rerank(c.signals, float(s)) for c, s in zip(candidates, sims, strict=True)
+            ]
+            rows = _rows(q, signals, best_bm25, best_sim)
+        return Scored(q, tuple(candidates), rows, model.probabilities(rows))
 
-    def _candidates(self, terms: Sequence[_Term]) -> list[tuple[Passage, float]]:
-        """The best passages for the question's own words, then for their equivalents.
+    def _reranking(self) -> bool:
+        return self._rerank is not None and self._rerank.get() is not None
 
-        Two rankings, merged: thesaurus words added to the query must not push
-        out the passages that match the question's own words.
-        """
-        plain = [text for term in terms for text in term.query()]
-        expanded = plain + [form for term in terms for form in sorted(term.forms)]
-        best: dict[int, float] = {}
-        for query in (plain, expanded):
-            for i, score in self._index.top_passages(query, CANDIDATE_PASSAGES):
-                best.setdefault(i, score)
-        return [(self._index.passage(i), score) for i, score in best.items()]
+    def _model_in_use(self) -> AnswerModel:
+        if self._model is not None:
+            return self._model
+        return load_model(
+            "hybrid" if self._reranking() and self._index.dense is not None else "bm25"
+        )
 
-    def _coverage(self, terms: Sequence[_Term], passage: Passage) -> float:
-        context = f"{passage.article.title}\n{passage.heading or ''}\n{passage.text}"
-        return _share(terms, set(self._tokenize(context)))
+    def spell(self, question: str) -> str:
+        """``question`` with words the corpus has never seen corrected against its words."""
+        if self._speller is None:
+            index = self._index
+            self._speller = Speller(lambda: index.words, index.doc_freq, index.tokenizer)
+        return self._speller.correct(question).text
 
-    def _sentences(
-        self, question: str, terms: Sequence[_Term], good: Sequence[tuple[float, Passage, float]]
-    ) -> list[_Candidate]:
-        wants = question_wants(question)
-        top_score = max(score for _, _, score in good)
-        candidates: list[_Candidate] = []
-        for p, (_, passage, score) in enumerate(good):
-            heading = set(self._tokenize(passage.heading or ""))
-            earlier: set[str] = set()  # the passage so far: what "It" and "The result" refer to
-            for n, sentence in enumerate(split_sentences(passage.text)):
-                own = set(self._tokenize(sentence))
-                context = heading | earlier
-                value = _sentence_share(terms, own, context) + 0.1 * score / top_score
-                if wants is not Wants.ANY and holds(sentence, wants):
-                    value += 0.25
-                if len(sentence.split()) < 6:
-                    value -= 0.3
-                if self._eligible(terms, own, heading, context):
-                    names = all(not t.is_name or t.found_in(own) == 1.0 for t in terms)
-                    candidates.append(
-                        _Candidate(value, sentence, frozenset(own), names, (p, n), passage)
-                    )
-                earlier |= own
-        candidates.sort(key=lambda c: -c.score)
-        return _pick(candidates, terms)
+    def _candidates(self, retrieved: Sequence[Retrieved]) -> list[Candidate]:
+        tokenize = self._index.tokenizer
+        out: list[Candidate] = []
+        for r in retrieved:
+            passage = self._index.passage(r.position)
+            sentences = tuple(split_sentences(passage.text))
+            context = set(tokenize(f"{passage.article.title}\n{passage.heading or ''}"))
+            lead = self._index.passage_number(r.position) == 0
+            for n, sentence in enumerate(sentences):
+                own = frozenset(tokenize(sentence))
+                signals = Signals(
+                    sentence=sentence,
+                    tokens=own,
+                    context=frozenset(context),
+                    passage_bm25=r.bm25,
+                    bm25_top=r.bm25_top,
+                    dense=r.dense,
+                    rerank=0.0,
+                    first=n == 0,
+                    lead=lead,
+                )
+                out.append(Candidate(passage, r.position, n, sentences, signals))
+                context |= own
+        return out
 
-    @staticmethod
-    def _eligible(
-        terms: Sequence[_Term], own: set[str], heading: set[str], context: set[str]
-    ) -> bool:
-        """Whether a sentence can answer: it names what was asked about (itself or
-        through its context, as in "It runs on ...") and states the asked-for fact
-        itself (or under a heading that does)."""
-        if any(t.is_name and t.found_in(own | context) < 1.0 for t in terms):
-            return False
-        facts = [t for t in terms if not t.is_name]
-        return not facts or _share(facts, own | heading) >= MIN_COVERAGE
+    def _similarities(
+        self, question: str, candidates: Sequence[Candidate]
+    ) -> npt.NDArray[np.float32]:
+        model = self._rerank.get() if self._rerank is not None else None
+        if model is None or not candidates:
+            return np.zeros(len(candidates), dtype=np.float32)
+        vectors = model.embed([question, *(c.signals.sentence for c in candidates)])
+        sims: npt.NDArray[np.float32] = vectors[1:] @ vectors[0]
+        return sims
 
 
-def _share(terms: Sequence[_Term], tokens: set[str]) -> float:
-    """The weighted share of ``terms`` found in ``tokens``; an equivalent earns partial credit."""
-    total = sum(t.weight for t in terms)
-    return sum(t.weight * t.found_in(tokens) for t in terms) / total
+def _rows(
+    q: Question, signals: Sequence[Signals], best_bm25: float, best_sim: float
+) -> npt.NDArray[np.float64]:
+    rows = [features(q, s, best_bm25, best_sim) for s in signals]
+    return np.asarray(rows, dtype=np.float64).reshape(len(signals), len(FEATURES))
 
 
-def _sentence_share(terms: Sequence[_Term], own: set[str], context: set[str]) -> float:
-    """Like ``_share``, but a word the sentence leaves to its context ("It runs
-    on ...") earns only ``CONTEXT_CREDIT`` of its weight."""
-    total = sum(t.weight for t in terms)
-    found = sum(
-        t.weight * max(t.found_in(own), CONTEXT_CREDIT * t.found_in(context)) for t in terms
+def _with_rerank(signals: Signals, similarity: float) -> Signals:
+    return Signals(
+        signals.sentence,
+        signals.tokens,
+        signals.context,
+        signals.passage_bm25,
+        signals.bm25_top,
+        signals.dense,
+        similarity,
+        signals.first,
+        signals.lead,
     )
-    return found / total
 
 
-def _pick(candidates: Sequence[_Candidate], terms: Sequence[_Term]) -> list[_Candidate]:
-    """The best sentence, plus up to two more nearly as good that say something new.
-
-    Every candidate already names what was asked about and, with its heading and
-    the sentences before it in its passage, covers the question.
-    """
-    if not candidates:
-        return []
-    best = candidates[0]
-    chosen = [best]
-    for cand in candidates[1:]:
-        if len(chosen) == MAX_SENTENCES or cand.score < 0.85 * best.score:
-            break
-        if _share(terms, set(cand.terms)) < EXTRA_SENTENCE_SHARE:
-            continue
-        continues = any(cand.place == (c.place[0], c.place[1] + 1) for c in chosen)
-        if not (cand.names_itself or continues):
-            continue
-        if any(_overlap(cand.terms, c.terms) > 0.5 for c in chosen):
-            continue
-        chosen.append(cand)
+def answer_sentences(best: Candidate, q: Question) -> list[str]:
+    """The best sentence, with the one before when it points back to it ("It
+    runs on ...") and the one after when that continues it or holds the
+    asked-for kind of fact the best one lacks."""
+    sentences, n = best.sentences, best.number
+    chosen = [sentences[n]]
+    if points_back(sentences[n]) and n > 0:
+        chosen.insert(0, sentences[n - 1])
+    if n + 1 < len(sentences) and len(chosen) < MAX_SENTENCES:
+        after = sentences[n + 1]
+        lacks = q.wants is not Wants.ANY and not holds(sentences[n], q.wants)
+        if points_back(after) or (lacks and holds(after, q.wants)):
+            chosen.append(after)
     return chosen
 
 
-def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / max(1, min(len(a), len(b)))
-
-
-def _abstain(question: str, related: Iterable[ArticleRef]) -> Answer:
-    """The abstention, listing up to three of the closest articles (each once)."""
-    return Answer(question, False, NO_ANSWER, related=tuple(_unique_articles(related))[:3])
-
-
-def _unique_articles(refs: Iterable[ArticleRef]) -> list[ArticleRef]:
-    seen: dict[str, ArticleRef] = {}
-    for ref in refs:
-        seen.setdefault(ref.article_id, ref)
-    return list(seen.values())
+def _closest(ranked: Sequence[Candidate]) -> tuple[Citation, ...]:
+    """The best sentence of each of the top few passages."""
+    seen: set[int] = set()
+    quotes: list[Citation] = []
+    for c in ranked:
+        if c.position in seen:
+            continue
+        seen.add(c.position)
+        quotes.append(Citation(c.passage.article, c.signals.sentence))
+        if len(quotes) == RELATED_QUOTES:
+            break
+    return tuple(quotes)

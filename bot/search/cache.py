@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from bot import __version__
 from bot.models import ArticleRef, CorpusWarning
+from bot.search.dense import DenseVectors
 from bot.search.engines import DELTA, K1, METHOD, B, engine_class
 from bot.search.index import PassageTable, SearchIndex
 from bot.search.jsonfile import read_json, write_json
@@ -33,7 +34,7 @@ from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: dense vectors and the surface-word vocabulary
 
 
 class CacheMiss(Exception):
@@ -69,9 +70,11 @@ def cache_dir(data_dir: Path, root: Path, engine: str) -> Path:
     return data_dir / "index" / f"{key}-{engine}"
 
 
-def expected_manifest(engine: str, corpus_fingerprint: str) -> dict[str, Any]:
-    """The manifest fields a usable cache must match exactly."""
+def expected_manifest(engine: str, corpus_fingerprint: str, dense: str = "off") -> dict[str, Any]:
+    """The manifest fields a usable cache must match exactly (``dense``: the
+    static embedding model's identity, or ``off``)."""
     return {
+        "dense": dense,
         "format": FORMAT,
         "teambot": __version__,
         "code": code_digest(),
@@ -145,6 +148,9 @@ def _write(
         "doc_freq": index.doc_freq,
     }
     write_json(tmp / "meta.json", meta)
+    write_json(tmp / "words.json", index.words)
+    if index.dense is not None:
+        np.save(tmp / "dense.npy", index.dense.matrix)
     engine_dir = tmp / "engine"
     engine_dir.mkdir()
     index.engine.save(engine_dir)
@@ -179,7 +185,29 @@ def _read(
     table = PassageTable(article_of.astype(np.int32), heading_of.astype(np.int32), headings, texts)
     doc_freq = {str(k): int(v) for k, v in meta["doc_freq"].items()}
     warnings = tuple(CorpusWarning(str(p), str(m)) for p, m in manifest.get("warnings", []))
-    return SearchIndex(articles, table, engine, doc_freq, tokenizer), warnings
+    dense = _read_dense(directory, str(manifest["dense"]), n)
+    words_file = directory / "words.json"
+    if not words_file.is_file():
+        raise CacheMiss("no vocabulary")
+
+    def words() -> dict[str, int]:
+        try:
+            return {str(k): int(v) for k, v in read_json(words_file, dict).items()}
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("cannot read the cached vocabulary (%s); spelling is off", exc)
+            return {}
+
+    index = SearchIndex(articles, table, engine, doc_freq, tokenizer, dense=dense, words=words)
+    return index, warnings
+
+
+def _read_dense(directory: Path, ident: str, n: int) -> DenseVectors | None:
+    if ident == "off":
+        return None
+    matrix = np.load(directory / "dense.npy", mmap_mode="r", allow_pickle=False)
+    if matrix.ndim != 2 or matrix.shape[0] != n or matrix.dtype != np.float32:
+        raise CacheMiss("dense vectors do not match the passages")
+    return DenseVectors(matrix, ident)
 
 
 class BlobTexts(Sequence[str]):

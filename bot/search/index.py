@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bot.embed.models import Embedder
 from bot.models import Article, ArticleRef, Hit, Passage, SearchResult
+from bot.search.dense import DenseVectors, embed_passages, passage_context
 from bot.search.engines import Engine, engine_class
 from bot.search.passages import article_passages
-from bot.text.tokenize import Tokenizer
+from bot.text.tokenize import Tokenizer, surface_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ class SearchIndex:
         engine: scores passages for query terms.
         doc_freq: how many passages hold each term (for idf weights).
         tokenizer: the tokenizer the index was built with.
+        dense: the passages' semantic vectors, when an embedding model is on.
+        words: reads the corpus's surface words and their counts (for spelling).
     """
 
     def __init__(
@@ -48,14 +52,31 @@ class SearchIndex:
         engine: Engine,
         doc_freq: dict[str, int],
         tokenizer: Tokenizer,
+        *,
+        dense: DenseVectors | None = None,
+        words: Callable[[], dict[str, int]] = dict,
     ) -> None:
         self.articles = tuple(articles)
         self.passages = passages
         self.engine = engine
         self.doc_freq = doc_freq
         self.tokenizer = tokenizer
+        self.dense = dense
+        self._read_words = words
+        self._words: dict[str, int] | None = None
         # Passages are stored article by article, so each article's are one slice.
         self._starts = np.searchsorted(passages.article_of, np.arange(len(self.articles) + 1))
+
+    @property
+    def words(self) -> dict[str, int]:
+        """Every surface word of the corpus (case-folded) with its count; read once."""
+        if self._words is None:
+            self._words = self._read_words()
+        return self._words
+
+    def passage_number(self, i: int) -> int:
+        """The position of passage ``i`` within its article (0 = the lead)."""
+        return i - int(self._starts[int(self.passages.article_of[i])])
 
     def article_passages(self, a: int) -> list[str]:
         """The passage texts of the ``a``-th article, in order."""
@@ -76,6 +97,13 @@ class SearchIndex:
             heading=self.passages.headings[heading] if heading >= 0 else None,
             text=self.passages.texts[i],
         )
+
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Every passage's BM25 score for ``terms`` (all zero when none is known)."""
+        unique = list(dict.fromkeys(t for t in terms if t in self.doc_freq))
+        if not unique:
+            return np.zeros(len(self.passages))
+        return np.asarray(self.engine.scores(unique), dtype=np.float64)
 
     def top_passages(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best passages for ``terms`` as ``(position, score)``, best first."""
@@ -116,23 +144,33 @@ def build_index(
     engine_name: str,
     tokenizer: Tokenizer,
     progress: Callable[[str], None] | None = None,
+    *,
+    embedder: Embedder | None = None,
+    embed_ident: str = "",
 ) -> SearchIndex:
-    """Cuts ``articles`` into passages and indexes them with the named engine."""
+    """Cuts ``articles`` into passages and indexes them with the named engine
+    (and, given an ``embedder``, with dense vectors beside it)."""
     article_of: list[int] = []
     heading_of: list[int] = []
     heading_ids: dict[str, int] = {}
     texts: list[str] = []
+    contexts: list[str] = []
     corpus: list[list[str]] = []
     doc_freq: Counter[str] = Counter()
+    words: Counter[str] = Counter()
     for a, article in enumerate(articles):
         title_terms = tokenizer(article.title)
+        words.update(surface_words(article.title))
         for heading, text in article_passages(article):
             terms = title_terms + tokenizer(heading or "") + tokenizer(text)
             article_of.append(a)
             heading_of.append(heading_ids.setdefault(heading, len(heading_ids)) if heading else -1)
             texts.append(text)
+            if embedder is not None:
+                contexts.append(passage_context(article.title, heading, text))
             corpus.append(terms)
             doc_freq.update(set(terms))
+            words.update(surface_words(text))
     if progress:
         progress(f"indexing {len(texts)} passages from {len(articles)} articles")
     table = PassageTable(
@@ -142,8 +180,12 @@ def build_index(
         texts=texts,
     )
     engine = engine_class(engine_name).build(corpus)
+    dense = embed_passages(contexts, embedder, embed_ident) if embedder is not None else None
     refs = [article_ref(a) for a in articles]
-    return SearchIndex(refs, table, engine, dict(doc_freq), tokenizer)
+    vocabulary = dict(words)
+    return SearchIndex(
+        refs, table, engine, dict(doc_freq), tokenizer, dense=dense, words=lambda: vocabulary
+    )
 
 
 def article_ref(article: Article) -> ArticleRef:

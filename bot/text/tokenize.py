@@ -80,6 +80,12 @@ class Tokenizer:
         return _stem_cached(self._stemmer, word)
 
 
+def surface_words(text: str) -> list[str]:
+    """The words of ``text`` as written (case-folded, compounds whole): what a
+    question's words are spelled against."""
+    return _TOKEN.findall(_normalise(text))
+
+
 @lru_cache(maxsize=200_000)
 def _stem_cached(stemmer: Stemmer.Stemmer, word: str) -> str:
     return str(stemmer.stemWord(word))

@@ -43,11 +43,20 @@ def test_ask_answers_with_sources(data_dir: Path) -> None:
 
 
 def test_ask_json_schema(data_dir: Path) -> None:
-    out = run("ask", "kling max clip length", "--json", data_dir=data_dir)
+    out = run("ask", "How long can Kling 3.0 videos be?", "--json", data_dir=data_dir)
     assert out.returncode == 0
     obj = json.loads(out.stdout)
-    assert list(obj) == ["question", "answered", "answer", "citations"]
-    assert obj["question"] == "kling max clip length" and obj["answered"] is True
+    assert list(obj) == [
+        "question",
+        "answered",
+        "answer",
+        "citations",
+        "confidence",
+        "related",
+        "searched_for",
+    ]
+    assert 0.0 <= obj["confidence"] <= 1.0
+    assert obj["question"] == "How long can Kling 3.0 videos be?" and obj["answered"] is True
     citation = obj["citations"][0]
     assert list(citation) == ["article_id", "title", "url", "source", "published", "quote"]
     assert citation["article_id"] == "000_09cf094f17e455b4"
@@ -175,7 +184,7 @@ def test_bad_setting_exits_2_naming_it(data_dir: Path) -> None:
 def test_corpus_from_environment_and_bad_file_warning(data_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "k.md").write_text("Kling 9\n\nKuaishou shipped Kling 9 with 120s clips.\n")
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02")
-    out = run("ask", "How long are Kling 9 clips?", data_dir=data_dir, TEAMBOT_CORPUS=str(tmp_path))
+    out = run("search", "Kling 9 clips", data_dir=data_dir, TEAMBOT_CORPUS=str(tmp_path))
     assert out.returncode == 0
     assert "120s" in out.stdout
     assert (

@@ -40,6 +40,41 @@ def test_answer_json_nulls_for_unknown_metadata() -> None:
     ]
 
 
+def test_not_sure_tier_quotes_passages_with_sources() -> None:
+    answer = Answer(
+        "q",
+        False,
+        "I couldn't find a direct answer; the closest passages are:",
+        related=(Citation(REF, "Kling makes clips."), Citation(BARE, "Notes.")),
+        confidence=0.2,
+        searched_for="kling clips",
+    )
+    assert fmt.answer_text(answer) == (
+        "(searched for: kling clips)\n\n"
+        "I couldn't find a direct answer; the closest passages are:\n\n"
+        '  > "Kling makes clips."\n'
+        "    — Kling Ships (k.example, 2026-02-07)\n"
+        "      https://k.example/1\n\n"
+        '  > "Notes."\n'
+        "    — Untitled Notes"
+    )
+
+
+def test_answer_json_has_confidence_related_and_searched_for() -> None:
+    answer = Answer("q", False, "x", related=(Citation(REF, "Kling."),), confidence=0.41234)
+    obj = json.loads(fmt.answer_json(answer))
+    assert obj["confidence"] == 0.4123
+    assert obj["related"] == [
+        {
+            "article_id": "a1",
+            "title": "Kling Ships",
+            "url": "https://k.example/1",
+            "quote": "Kling.",
+        }
+    ]
+    assert obj["searched_for"] is None
+
+
 def test_search_text_shortens_long_passages() -> None:
     hit = Hit(Passage(REF, None, "word " * 400), 3.14159)
     out = fmt.search_text(SearchResult("kling", (hit,), 1.5))

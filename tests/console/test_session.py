@@ -30,9 +30,14 @@ def test_off_topic_question_says_so(session: ConsoleSession) -> None:
     assert out == "The articles don't answer this question."
 
 
-def test_abstention_lists_closest_articles(session: ConsoleSession) -> None:
-    out = session.ask("How many parameters does GLM-5 have?")
-    assert out.startswith("The articles don't answer this question.\n\nClosest articles:\n  - ")
+def test_not_sure_tier_quotes_closest_passages(session: ConsoleSession) -> None:
+    out = session.ask("which benchmarks did rynnbrain beat")
+    assert out.startswith("I couldn't find a direct answer; the closest passages are:\n\n  > ")
+    assert "    — " in out
+
+
+def test_off_topic_question_gets_the_plain_abstention(session: ConsoleSession) -> None:
+    assert session.ask("when is standup today") == "The articles don't answer this question."
 
 
 def test_search_command(session: ConsoleSession) -> None:

@@ -43,17 +43,19 @@ def test_added_edited_and_deleted_files_rebuild(
     (corpus / "new.md").write_text("Kling 4.0\n\nKuaishou shipped Kling 4.0 with 60s clips.\n")
     assert _built(corpus, data, caplog)
     bot = build_bot(settings_for(corpus, data))
-    assert bot.ask("How long are Kling 4.0 clips?").answered
+    assert bot.search("Kling 4.0 clips").hits[0].passage.text.endswith("60s clips.")
 
     target = corpus / "new.md"
     target.write_text("Kling 4.0\n\nKuaishou shipped Kling 4.0 with 90s clips.\n")
     os.utime(target, ns=(1, 1))  # even an edit that keeps an old timestamp changes the size
     assert _built(corpus, data, caplog)
-    assert "90s" in build_bot(settings_for(corpus, data)).ask("How long are Kling 4.0 clips?").text
+    best = build_bot(settings_for(corpus, data)).search("Kling 4.0 clips").hits[0]
+    assert best.passage.text.endswith("90s clips.")
 
     target.unlink()
     assert _built(corpus, data, caplog)
-    assert not build_bot(settings_for(corpus, data)).ask("How long are Kling 4.0 clips?").answered
+    hits = build_bot(settings_for(corpus, data)).search("Kling 4.0 clips").hits
+    assert all("Kling 4.0" not in h.passage.text for h in hits)
 
 
 @pytest.mark.parametrize(
@@ -133,3 +135,27 @@ def test_corpus_with_no_articles_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "c" / "empty.txt").write_text("")
     with pytest.raises(CorpusError, match="no articles in"):
         build_bot(settings_for(tmp_path / "c", tmp_path / "data"))
+
+
+def test_dense_vectors_are_cached_and_reloaded(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    built = build_bot(settings_for(corpus, data)).retriever.index
+    assert built.dense is not None and (_index_dir(data) / "dense.npy").is_file()
+    loaded = build_bot(settings_for(corpus, data)).retriever.index
+    assert loaded.dense is not None
+    assert loaded.dense.matrix.shape == built.dense.matrix.shape
+    assert abs(loaded.dense.matrix - built.dense.matrix).max() == 0
+    assert loaded.words == built.words and loaded.words["rynnbrain"] > 0
+
+
+def test_switching_the_embedding_model_rebuilds(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    build_bot(settings_for(corpus, data, embed_model="off"))
+    assert build_bot(settings_for(corpus, data, embed_model="off")).retriever.index.dense is None
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="teambot"):
+        bot = build_bot(settings_for(corpus, data))
+    assert any("changed: dense" in r.getMessage() for r in caplog.records)
+    assert bot.retriever.index.dense is not None

@@ -38,6 +38,20 @@ def test_answer_embed_numbers_sources() -> None:
     assert [f["name"] for f in embed["fields"]] == ["[1]", "[2]"]
 
 
+def test_not_sure_tier_quotes_each_passage_in_a_field() -> None:
+    related = (Citation(REF, "Kling *makes* clips."), Citation(BARE, "x" * 3000))
+    answer = Answer(
+        "q", False, "I couldn't find a direct answer; the closest passages are:", related=related
+    )
+    (reply,) = fmt.answer_replies(answer)
+    (embed,) = reply.embeds
+    assert embed["description"].startswith("I couldn't find a direct answer")
+    assert [f["name"] for f in embed["fields"]] == ["Closest passage 1", "Closest passage 2"]
+    first = embed["fields"][0]["value"]
+    assert first.startswith("> Kling \\*makes\\* clips.\n")
+    assert all(len(f["value"]) <= fmt.FIELD_VALUE_CHARS for f in embed["fields"])
+
+
 def test_limits_hold_for_a_huge_digest() -> None:
     long = "word " * 2000
     refs = tuple(ArticleRef(str(i), "T" * 300, None, "s", None) for i in range(40))

@@ -52,7 +52,7 @@ def test_mention_is_answered_as_a_reply_with_no_pings(discord_bot: Connected) ->
 
 def test_mention_in_a_thread_is_answered_in_the_thread(discord_bot: Connected) -> None:
     discord_bot.dispatch(
-        "MESSAGE_CREATE", _mention("11002", "kling max clip length", channel=THREAD)
+        "MESSAGE_CREATE", _mention("11002", "How long can Kling 3.0 videos be?", channel=THREAD)
     )
     (reply,) = discord_bot.wait("messages", 1)
     assert reply["path"] == f"channels/{THREAD}/messages" and "15s" in _text(reply)
@@ -92,7 +92,9 @@ def test_empty_mention_gets_usage_help(discord_bot: Connected) -> None:
 
 
 @pytest.fixture
-def injected(loop: LoopThread, fake: FakeDiscord, tmp_path: Path) -> Iterator[Connected]:
+def injected(
+    loop: LoopThread, fake: FakeDiscord, tmp_path: Path, answers_with_top_passage: None
+) -> Iterator[Connected]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.md").write_text(

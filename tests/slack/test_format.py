@@ -45,13 +45,35 @@ def test_answer_message_has_blocks_sources_and_escaped_fallback() -> None:
     )
 
 
-def test_abstention_lists_closest_articles() -> None:
-    (message,) = fmt.answer_messages(
-        Answer("q", False, "The articles don't answer this question.", related=(REF,))
+def test_not_sure_tier_quotes_closest_passages_with_sources() -> None:
+    answer = Answer(
+        "q",
+        False,
+        "I couldn't find a direct answer; the closest passages are:",
+        related=(Citation(REF, "Kling <b> makes clips."), Citation(REF, "Second.")),
+        confidence=0.3,
     )
-    texts = [b["text"]["text"] for b in message["blocks"]]
-    assert texts[0] == "The articles don't answer this question."
-    assert texts[1].startswith("*Closest articles:*\n• <https://k.example")
+    (message,) = fmt.answer_messages(answer)
+    blocks = message["blocks"]
+    assert blocks[0]["text"]["text"].startswith("I couldn't find a direct answer")
+    assert blocks[1]["text"]["text"] == "> Kling &lt;b&gt; makes clips."
+    assert blocks[2]["type"] == "context"
+    assert blocks[2]["elements"][0]["text"].startswith("<https://k.example")
+    assert blocks[3]["text"]["text"] == "> Second."
+    assert "&gt; Kling &lt;b&gt; makes clips." in message["text"]
+
+
+def test_nothing_tier_is_the_plain_abstention() -> None:
+    (message,) = fmt.answer_messages(Answer("q", False, "The articles don't answer this question."))
+    assert [b["text"]["text"] for b in message["blocks"]] == [
+        "The articles don't answer this question."
+    ]
+
+
+def test_corrected_spelling_is_shown() -> None:
+    answer = Answer("rynnbrian", True, "One.", (Citation(REF, "One."),), searched_for="rynnbrain")
+    (message,) = fmt.answer_messages(answer)
+    assert message["blocks"][0]["text"]["text"].startswith("_Searched for: rynnbrain_\n")
 
 
 def test_sections_stay_within_3000_characters_in_order() -> None:

@@ -84,7 +84,7 @@ def test_mention_is_answered_in_its_thread(http: Running) -> None:
         {
             "type": "app_mention",
             "user": "U1",
-            "text": "<@UBOT> kling max clip length",
+            "text": "<@UBOT> How long can Kling 3.0 videos be?",
             "channel": "C1",
             "ts": "100.1",
         },

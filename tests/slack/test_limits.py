@@ -59,7 +59,9 @@ def test_slack_429_is_retried_after_retry_after(limited: Running) -> None:
 
 
 @pytest.fixture
-def injected(loop: LoopThread, fake: FakeSlack, tmp_path: Path) -> Iterator[Running]:
+def injected(
+    loop: LoopThread, fake: FakeSlack, tmp_path: Path, answers_with_top_passage: None
+) -> Iterator[Running]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.md").write_text(

@@ -1,0 +1,121 @@
+"""Measured signals of one candidate sentence, the inputs of the answer model.
+
+Each feature is a number a person could check by hand; how much each counts is
+not set here but fitted on data by ``bench/fit_answers.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.answer.question import Question, Term
+from bot.answer.shape import Wants, holds
+
+#: A name counts as present when a sentence holds it with at most about one
+#: edit in seven letters (rapidfuzz partial ratio), so "Rynnbrain" finds "RynnBrain's".
+NAME_MATCH = 85.0
+# A sentence that opens by pointing back ("It runs on ...") depends on the one before.
+_POINTS_BACK = re.compile(
+    r"^(?:it|its|they|their|them|this|these|those|that|he|she|his|her|such|both)\b", re.I
+)
+
+FEATURES = (
+    "bm25",  # the passage's BM25 score over the best candidate passage's
+    "bm25_top",  # 1 for the passage BM25 ranks first
+    "dense",  # static-model cosine of question and passage
+    "rerank",  # transformer cosine of question and sentence
+    "rerank_gap",  # how far below the best candidate's cosine
+    "cover",  # idf-weighted share of the question's terms in the sentence
+    "cover_ctx",  # ... in the sentence with its title, heading and earlier sentences
+    "missing",  # the rarest question term missing from sentence and context (share of idf)
+    "names",  # share of the question's names and numbers in the sentence (fuzzy)
+    "names_ctx",  # ... in the sentence or its context
+    "type_match",  # the question asks for a number/name/date and the sentence holds one
+    "type_miss",  # it asks for one and the sentence holds none
+    "first",  # first sentence of its passage
+    "lead",  # in the article's first passage
+    "points_back",  # opens with a pronoun that refers to an earlier sentence
+    "length",  # log of the sentence's words
+    "novel",  # share of the sentence's terms not in the question: an answer adds something
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """Raw measurements behind the features (kept for the answer's own use)."""
+
+    sentence: str
+    tokens: frozenset[str]
+    context: frozenset[str]
+    passage_bm25: float
+    bm25_top: bool
+    dense: float
+    rerank: float
+    first: bool
+    lead: bool
+
+
+def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> list[float]:
+    """The values of ``FEATURES`` for one candidate, in order."""
+    both = s.tokens | s.context
+    lowered = s.sentence.casefold()
+    holds_kind = q.wants is not Wants.ANY and holds(s.sentence, q.wants)
+    words = len(s.sentence.split())
+    return [
+        s.passage_bm25 / best_bm25 if best_bm25 > 0 else 0.0,
+        float(s.bm25_top),
+        s.dense,
+        s.rerank,
+        best_rerank - s.rerank,
+        share(q.terms, s.tokens),
+        share(q.terms, both),
+        _missing(q.terms, both),
+        _names(q, lowered, s.tokens),
+        _names(q, lowered + " " + " ".join(s.context), both),
+        float(holds_kind),
+        float(q.wants is not Wants.ANY and not holds_kind),
+        float(s.first),
+        float(s.lead),
+        float(bool(_POINTS_BACK.match(s.sentence))),
+        math.log1p(words),
+        1.0 - len(s.tokens & {t.text for t in q.terms}) / max(1, len(s.tokens)),
+    ]
+
+
+def points_back(sentence: str) -> bool:
+    """Whether ``sentence`` opens by referring to something said before it."""
+    return bool(_POINTS_BACK.match(sentence))
+
+
+def share(terms: Sequence[Term], tokens: frozenset[str]) -> float:
+    """The idf-weighted share of ``terms`` that ``tokens`` hold."""
+    total = sum(t.weight for t in terms)
+    return sum(t.weight for t in terms if t.found_in(tokens)) / total if total else 0.0
+
+
+def _missing(terms: Sequence[Term], tokens: frozenset[str]) -> float:
+    top = max((t.weight for t in terms), default=0.0)
+    gone = max((t.weight for t in terms if not t.found_in(tokens)), default=0.0)
+    return gone / top if top else 0.0
+
+
+def _names(q: Question, lowered: str, tokens: frozenset[str]) -> float:
+    if not q.names:
+        return 1.0
+    found = 0
+    for name, term in zip(q.names, _terms_of(q), strict=True):
+        if (term is not None and term.found_in(tokens)) or fuzz.partial_ratio(
+            name, lowered
+        ) >= NAME_MATCH:
+            found += 1
+    return found / len(q.names)
+
+
+def _terms_of(q: Question) -> list[Term | None]:
+    by_text = {t.text: t for t in q.name_terms}
+    return [by_text.get(name) for name in q.names]

@@ -1,0 +1,59 @@
+"""Dense passage vectors: the semantic half of hybrid retrieval."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.embed.models import Embedder
+
+#: Passages embedded per call while indexing: bounds the memory of one batch.
+EMBED_CHUNK = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class DenseVectors:
+    """One unit-length vector per passage, from the model ``ident`` names."""
+
+    matrix: npt.NDArray[np.float32]
+    ident: str
+
+    def __len__(self) -> int:
+        return int(self.matrix.shape[0])
+
+    def similarities(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Cosine similarity of every passage to the unit vector ``query``."""
+        return self.matrix @ query.astype(np.float32)
+
+
+def top_k(scores: npt.NDArray[np.floating[Any]], k: int) -> list[int]:
+    """The positions of the ``k`` highest ``scores``, best first (ties by position)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+
+
+def embed_passages(texts: Iterable[str], embedder: Embedder, ident: str) -> DenseVectors:
+    """Embeds every passage text, in chunks."""
+    chunks: list[npt.NDArray[np.float32]] = []
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == EMBED_CHUNK:
+            chunks.append(embedder.embed(batch))
+            batch = []
+    if batch:
+        chunks.append(embedder.embed(batch))
+    matrix = np.concatenate(chunks) if chunks else np.zeros((0, 1), dtype=np.float32)
+    return DenseVectors(np.ascontiguousarray(matrix, dtype=np.float32), ident)
+
+
+def passage_context(title: str, heading: str | None, text: str) -> str:
+    """What a passage is embedded as: its article's title and heading give it a subject."""
+    return "\n".join(part for part in (title, heading, text) if part)

@@ -1,0 +1,112 @@
+"""Hybrid retrieval: BM25 and dense passage scores, fused.
+
+BM25 stays the centre (exact names, numbers, versions); the dense similarity
+adds passages that say the same thing in other words. The fused score is a
+convex combination of BM25 scaled by the query's best BM25 score and the cosine
+similarity; its weight is fitted by ``bench/fit_answers.py`` on SQuAD-dev
+retrieval and read from ``bot/answer/weights.json``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.embed.lazy import LazyModel
+from bot.models import Hit, SearchResult
+from bot.search.dense import top_k
+from bot.search.index import SearchIndex
+
+#: Passages ranked for ``k`` article hits: deep enough that one article's
+#: several passages do not crowd the others out.
+DEPTH_PER_RESULT = 10
+MIN_DEPTH = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """One passage's place in the fused ranking, with both raw scores."""
+
+    position: int
+    fused: float
+    bm25: float
+    bm25_top: bool  # BM25 alone would rank it first
+    dense: float  # cosine to the question; 0 without dense vectors
+
+
+class Retriever:
+    """Ranks passages with BM25 and, when a static model is on, dense vectors.
+
+    Args:
+        index: the passage index (its ``dense`` vectors may be ``None``).
+        static: the model that embeds queries as the passages were.
+        dense_weight: the cosine's share of the fused score (0: BM25 alone).
+    """
+
+    def __init__(self, index: SearchIndex, static: LazyModel | None, dense_weight: float) -> None:
+        self.index = index
+        self._static = static
+        self.dense_weight = dense_weight  # public: the fitting script tries values
+
+    def passages(self, query: str, k: int, *, terms: list[str] | None = None) -> list[Retrieved]:
+        """The ``k`` best passages for ``query``, fused, best first."""
+        terms = self.index.tokenizer(query) if terms is None else terms
+        bm25 = self.index.scores(terms)
+        top_bm25 = float(bm25.max()) if len(bm25) else 0.0
+        sims = self._similarities(query)
+        fused = bm25 / top_bm25 if top_bm25 > 0 else np.zeros(len(bm25))
+        if sims is not None:
+            fused = (1.0 - self.dense_weight) * fused + self.dense_weight * sims
+        elif top_bm25 <= 0:
+            return []  # BM25 alone and no query term in the corpus: nothing is related
+        best_bm25 = int(np.argmax(bm25)) if top_bm25 > 0 else -1
+        return [
+            Retrieved(
+                position=i,
+                fused=float(fused[i]),
+                bm25=float(bm25[i]),
+                bm25_top=i == best_bm25,
+                dense=float(sims[i]) if sims is not None else 0.0,
+            )
+            for i in top_k(fused, k)
+        ]
+
+    def search(self, query: str, k: int = 5) -> SearchResult:
+        """One hit per article (its best passage in the fused ranking), best first.
+
+        A query none of whose words occurs in the corpus has no hits: every passage
+        has *some* cosine to any text, and a search that lists articles for
+        gibberish would be noise. (``ask`` still weighs such passages, and its
+        answer model says nothing unless they answer.)"""
+        started = time.perf_counter()
+        terms = self.index.tokenizer(query)
+        no_dense = self.index.dense is None or self._static is None or self._static.get() is None
+        if no_dense or not any(t in self.index.doc_freq for t in terms):
+            return self.index.search(query, k)
+        depth = max(DEPTH_PER_RESULT * k, MIN_DEPTH)
+        while True:
+            ranked = self.passages(query, depth, terms=terms)
+            hits: dict[int, Hit] = {}
+            for r in ranked:
+                article = int(self.index.passages.article_of[r.position])
+                if article not in hits:
+                    hits[article] = Hit(self.index.passage(r.position), r.fused)
+            if len(hits) >= k or len(ranked) < depth:
+                break
+            depth *= 4
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(query=query, hits=tuple(list(hits.values())[:k]), took_ms=took)
+
+    def similarities(self, query: str) -> npt.NDArray[np.float64] | None:
+        """Every passage's cosine to ``query``; ``None`` without dense vectors or model."""
+        return self._similarities(query)
+
+    def _similarities(self, query: str) -> npt.NDArray[np.float64] | None:
+        dense = self.index.dense
+        model = self._static.get() if self._static is not None and dense is not None else None
+        if dense is None or model is None or len(dense) == 0:
+            return None
+        return dense.similarities(model.embed([query])[0]).astype(np.float64)
