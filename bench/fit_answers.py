@@ -22,6 +22,7 @@ Two variants: ``hybrid`` (embedding models on) and ``bm25`` (models off).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import pickle
 import sys
@@ -38,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_data import SEEDS, SQUAD, Case, chat_cases, correct, squad_cases  # noqa: E402
 
 from bot.answer.extract import answer_sentences  # noqa: E402
-from bot.answer.features import FEATURES  # noqa: E402
+from bot.answer.features import FEATURES, question_features  # noqa: E402
 from bot.answer.model import WEIGHTS, AnswerModel  # noqa: E402
 from bot.bootstrap import build_bot  # noqa: E402
 from bot.service import TeamBot  # noqa: E402
@@ -167,7 +168,7 @@ def decide(
         if len(m.rows):
             p = model.probabilities(m.rows)
             best = int(np.argmax(p))
-            conf.append(float(p[best]))
+            conf.append(model.confidence(m.rows, p))
             ok.append(bool(m.good[best]))
             topic.append(bool(m.on_topic[best]))
         else:
@@ -202,22 +203,41 @@ def thresholds(model: AnswerModel, measured: Sequence[Measured]) -> AnswerModel:
         tnr = (w * (~shown & ~topic)).sum() / max((w * ~topic).sum(), 1e-12)
         if tpr + tnr - 1 > best_j:
             related_t, best_j = float(t), tpr + tnr - 1
-    return AnswerModel(
-        model.features,
-        model.mean,
-        model.scale,
-        model.coef,
-        model.intercept,
-        round(best_t, 6),
-        round(min(related_t, best_t), 6),
+    return dataclasses.replace(
+        model, answer_at=round(best_t, 6), related_at=round(min(related_t, best_t), 6)
     )
+
+
+def fit_question(model: AnswerModel, measured: Sequence[Measured]) -> AnswerModel:
+    """Adds the question stage: P(the best sentence is a right answer), fitted over
+    ``QUESTION_FEATURES``; each set weighs the same in total."""
+    x, y, w = [], [], []
+    size = {s: sum(1 for m in measured if m.case.set == s) for s in {m.case.set for m in measured}}
+    for m in measured:
+        p = model.probabilities(m.rows)
+        x.append(question_features(p, m.rows))
+        y.append(bool(len(p)) and bool(m.good[int(np.argmax(p))]))
+        w.append(1.0 / size[m.case.set])
+    xa, wa = np.asarray(x), np.asarray(w)
+    mean = xa.mean(axis=0)
+    scale = xa.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=C, max_iter=5000)
+    lr.fit((xa - mean) / scale, np.asarray(y), sample_weight=wa / wa.mean())
+    stage = (
+        tuple(round(float(v), 6) for v in mean),
+        tuple(round(float(v), 6) for v in scale),
+        tuple(round(float(v), 6) for v in lr.coef_[0]),
+        (round(float(lr.intercept_[0]), 6),),
+    )
+    return dataclasses.replace(model, question=stage)
 
 
 def fit_variant(measured: Sequence[Measured], *, models: bool) -> AnswerModel:
     """Fits one variant on the fitting split."""
     features = [f for f in FEATURES if models or f not in MODEL_FEATURES]
     fitting = [m for m in measured if m.case.split == "fit"]
-    return thresholds(fit(fitting, features), fitting)
+    return thresholds(fit_question(fit(fitting, features), fitting), fitting)
 
 
 def sample(measured: Sequence[Measured]) -> list[Measured]:

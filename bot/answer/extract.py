@@ -117,7 +117,7 @@ class Answerer:
             return Answer(question, False, NO_ANSWER)
         order = np.argsort(-scored.probabilities, kind="stable")
         best = int(order[0])
-        confidence = float(scored.probabilities[best])
+        confidence = model.confidence(scored.rows, scored.probabilities)
         if confidence >= model.answer_at:
             chosen = answer_sentences(scored.candidates[best], scored.question)
             citations = tuple(Citation(scored.candidates[best].passage.article, s) for s in chosen)

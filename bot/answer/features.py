@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.answer.question import Question, Term
@@ -45,6 +47,51 @@ FEATURES = (
 )
 
 
+#: What the answer step knows about a question once its sentences are scored: the
+#: inputs of the second, question-level model that turns the best sentence's score
+#: into the confidence the tiers are cut on.
+QUESTION_FEATURES = (
+    "best",  # the best sentence's probability
+    "margin",  # ... less the runner-up's: one clear answer, or several half-answers
+    "mass",  # the sum of all probabilities: how many sentences look like answers
+    "rerank_best",  # the best sentence's transformer similarity
+    "rerank_max",  # the highest similarity of any candidate
+    "cover",  # the best sentence's share of the question's words
+    "cover_ctx",  # ... with its context
+    "cover_ctx_max",  # the highest share with context among all candidates
+    "names_ctx",  # the best sentence's share of the question's names, with context
+    "missing",  # the rarest question word the best sentence and its context lack
+    "type_miss",  # the question asks a kind of fact the best sentence lacks
+    "dense",  # the best sentence's passage's static-model similarity
+)
+
+
+def question_features(
+    probabilities: npt.NDArray[np.float64], rows: npt.NDArray[np.float64]
+) -> list[float]:
+    """The values of ``QUESTION_FEATURES`` for one question's scored candidates."""
+    if len(probabilities) == 0:
+        return [0.0] * len(QUESTION_FEATURES)
+    order = np.argsort(-probabilities, kind="stable")
+    best = rows[int(order[0])]
+    runner_up = float(probabilities[int(order[1])]) if len(order) > 1 else 0.0
+    column = {name: i for i, name in enumerate(FEATURES)}
+    return [
+        float(probabilities[int(order[0])]),
+        float(probabilities[int(order[0])]) - runner_up,
+        float(probabilities.sum()),
+        float(best[column["rerank"]]),
+        float(rows[:, column["rerank"]].max()),
+        float(best[column["cover"]]),
+        float(best[column["cover_ctx"]]),
+        float(rows[:, column["cover_ctx"]].max()),
+        float(best[column["names_ctx"]]),
+        float(best[column["missing"]]),
+        float(best[column["type_miss"]]),
+        float(best[column["dense"]]),
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Signals:
     """Raw measurements behind the features (kept for the answer's own use)."""
@@ -76,7 +123,7 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
         share(q.terms, both),
         _missing(q.terms, both),
         _names(q, lowered, s.tokens),
-        _names(q, lowered + " " + " ".join(s.context), both),
+        _names(q, lowered + " " + " ".join(sorted(s.context)), both),
         float(holds_kind),
         float(q.wants is not Wants.ANY and not holds_kind),
         float(s.first),

@@ -31,7 +31,7 @@ def test_off_topic_question_says_so(session: ConsoleSession) -> None:
 
 
 def test_not_sure_tier_quotes_closest_passages(session: ConsoleSession) -> None:
-    out = session.ask("which benchmarks did rynnbrain beat")
+    out = session.ask("What did ByteDance ship?")
     assert out.startswith("I couldn't find a direct answer; the closest passages are:\n\n  > ")
     assert "    — " in out
 

@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from bot.answer.features import FEATURES
+from bot.answer.features import FEATURES, QUESTION_FEATURES
 from bot.answer.model import WEIGHTS, AnswerModel, fusion_weight, load_model
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
@@ -40,6 +40,7 @@ def test_weights_name_their_script_and_hold_both_variants() -> None:
         assert set(model.features) <= set(FEATURES)
         assert len(model.coef) == len(model.mean) == len(model.scale) == len(model.features)
         assert 0.0 < model.related_at <= model.answer_at < 1.0
+        assert len(model.question) == 4 and len(model.question[2]) == len(QUESTION_FEATURES)
     assert "rerank" in load_model("hybrid").features
     assert "rerank" not in load_model("bm25").features
 
@@ -67,3 +68,4 @@ def test_refit_on_the_fixed_sample_reproduces_the_stored_sample_fit(
     assert refit.intercept == pytest.approx(stored.intercept, abs=2e-3)
     assert refit.answer_at == pytest.approx(stored.answer_at, abs=2e-3)
     assert refit.related_at == pytest.approx(stored.related_at, abs=2e-3)
+    assert refit.question[2] == pytest.approx(stored.question[2], abs=2e-3)
