@@ -51,9 +51,7 @@ def test_mention_is_answered_as_a_reply_with_no_pings(discord_bot: Connected) ->
 
 
 def test_mention_in_a_thread_is_answered_in_the_thread(discord_bot: Connected) -> None:
-    discord_bot.dispatch(
-        "MESSAGE_CREATE", _mention("11002", "qwen image olympics", channel=THREAD)
-    )
+    discord_bot.dispatch("MESSAGE_CREATE", _mention("11002", "qwen image olympics", channel=THREAD))
     (reply,) = discord_bot.wait("messages", 1)
     assert reply["path"] == f"channels/{THREAD}/messages" and "Winter Olympics" in _text(reply)
 
