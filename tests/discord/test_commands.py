@@ -30,6 +30,16 @@ def test_ask_is_deferred_then_answered_by_a_follow_up(discord_bot: Connected) ->
     assert "30-billion-parameter" in _text(follow_up)
 
 
+def test_not_sure_answer_arrives_as_quoted_fields(discord_bot: Connected) -> None:
+    _command(discord_bot, "21002", "ask", question="What did ByteDance ship?")
+    (follow_up,) = discord_bot.wait("messages", 1)
+    (embed,) = follow_up["embeds"]
+    assert embed["description"].startswith("I couldn't find a direct answer")
+    first = embed["fields"][0]
+    assert first["name"] == "Closest passage 1"
+    assert first["value"].startswith("> ByteDance shipped Seedance 2.0")
+
+
 def test_slow_answer_is_still_deferred_within_3_seconds(
     discord_bot: Connected, slow_answers: None
 ) -> None:

@@ -33,6 +33,15 @@ def test_ask_is_acked_then_answered_through_response_url(http: Running) -> None:
     assert response["text"]  # the plain-text fallback is always set
 
 
+def test_not_sure_answer_arrives_as_quotes_with_sources(http: Running) -> None:
+    http.command("/ask", "What did ByteDance ship?")
+    (response,) = http.wait("responses", 1)
+    text = _texts(response)
+    assert text.startswith("I couldn't find a direct answer; the closest passages are:")
+    assert "&gt; ByteDance shipped Seedance 2.0" in text
+    assert "China's Spring Festival AI Blitz" in text  # each quote's source
+
+
 def test_empty_ask_gets_usage_help(http: Running) -> None:
     status, body, _ = http.command("/ask", "   ")
     assert status == 200 and "/ask how many parameters does RynnBrain have?" in body
