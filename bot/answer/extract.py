@@ -96,8 +96,9 @@ class Answerer:
         self._retriever = retriever
         self._index = retriever.index
         self._rerank = rerank
-        self._model = model
         self._speller: Speller | None = None
+        # Public so that the fitting script can measure with models of its own.
+        self.model = model  # default: the fitted variant for the models in use
         self.prerank: AnswerModel | None = None  # default: the fitted BM25-only model
 
     def answer(self, question: str) -> Answer:
@@ -157,8 +158,8 @@ class Answerer:
         return self._rerank is not None and self._rerank.get() is not None
 
     def _model_in_use(self) -> AnswerModel:
-        if self._model is not None:
-            return self._model
+        if self.model is not None:
+            return self.model
         return load_model(
             "hybrid" if self._reranking() and self._index.dense is not None else "bm25"
         )

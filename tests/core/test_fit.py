@@ -60,6 +60,7 @@ def test_refit_on_the_fixed_sample_reproduces_the_stored_sample_fit(
         bot = fit.open_bot(corpus, tmp_path / corpus.name, models=models)
         bot.retriever.dense_weight = fusion_weight()
         bot.answerer.prerank = load_model("bm25") if models else None
+        bot.answerer.model = fit.UNFITTED
         measured += fit.measure(bot, cases)
     refit = fit.fit_variant(measured, models=models)
     stored = AnswerModel.from_json(STORED["sample_fit"][tag])
