@@ -18,4 +18,7 @@ def plural(count: int, noun: str) -> str:
     """'1 story', '2 stories', '5 articles'."""
     if count == 1:
         return f"1 {noun}"
-    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
+    # "story" -> "stories", but a vowel before the y keeps it: "day" -> "days".
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{count} {noun[:-1]}ies"
+    return f"{count} {noun}s"

@@ -109,3 +109,14 @@ def test_search_json_rounds_and_keeps_order() -> None:
             },
         ],
     }
+
+
+def test_plural_keeps_a_vowel_y() -> None:
+    from adapters.wording import plural
+
+    assert [plural(1, "story"), plural(2, "story"), plural(2, "day"), plural(3, "key")] == [
+        "1 story",
+        "2 stories",
+        "2 days",
+        "3 keys",
+    ]
