@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -149,7 +150,8 @@ class Answerer:
             sims = self._similarities(question, candidates)
             best_sim = float(sims.max()) if len(sims) else 0.0
             signals = [
-                _with_rerank(c.signals, float(s)) for c, s in zip(candidates, sims, strict=True)
+                dataclasses.replace(c.signals, rerank=float(s))
+                for c, s in zip(candidates, sims, strict=True)
             ]
             rows = _rows(q, signals, best_bm25, best_sim)
         return Scored(q, tuple(candidates), rows, model.probabilities(rows))
@@ -212,20 +214,6 @@ def _rows(
 ) -> npt.NDArray[np.float64]:
     rows = [features(q, s, best_bm25, best_sim) for s in signals]
     return np.asarray(rows, dtype=np.float64).reshape(len(signals), len(FEATURES))
-
-
-def _with_rerank(signals: Signals, similarity: float) -> Signals:
-    return Signals(
-        signals.sentence,
-        signals.tokens,
-        signals.context,
-        signals.passage_bm25,
-        signals.bm25_top,
-        signals.dense,
-        similarity,
-        signals.first,
-        signals.lead,
-    )
 
 
 def answer_sentences(best: Candidate, q: Question) -> list[str]:
