@@ -52,7 +52,7 @@ THRESHOLD_SET = "chat"
 #: scikit-learn's default regularisation; the features are few and standardised.
 C = 1.0
 #: Signals that exist only with the embedding models.
-MODEL_FEATURES = ("dense", "rerank", "rerank_gap")
+MODEL_FEATURES = ("dense", "rerank", "rerank_gap", "static")
 #: A stand-in while measuring: its probabilities are never used.
 UNFITTED = AnswerModel(
     FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), 0.0, 1, 1

@@ -140,6 +140,14 @@ class Answerer:
         retrieved = self._retriever.passages(question, CANDIDATE_PASSAGES, terms=q.query)
         best_bm25 = max((r.bm25 for r in retrieved), default=0.0)
         candidates = self._candidates(retrieved)
+        statics = self._retriever.sentence_similarities(
+            question, [c.signals.sentence for c in candidates]
+        )
+        if statics is not None:
+            candidates = [
+                dataclasses.replace(c, signals=dataclasses.replace(c.signals, static=float(s)))
+                for c, s in zip(candidates, statics, strict=True)
+            ]
         model = self._model_in_use()
         rows = _rows(q, [c.signals for c in candidates], best_bm25, 0.0)
         if self._reranking():

@@ -32,6 +32,7 @@ FEATURES = (
     "dense",  # static-model cosine of question and passage
     "rerank",  # transformer cosine of question and sentence
     "rerank_gap",  # how far below the best candidate's cosine
+    "static",  # static-model cosine of question and sentence
     "cover",  # idf-weighted share of the question's terms in the sentence
     "cover_ctx",  # ... in the sentence with its title, heading and earlier sentences
     "missing",  # the rarest question term missing from sentence and context (share of idf)
@@ -105,6 +106,7 @@ class Signals:
     rerank: float
     first: bool
     lead: bool
+    static: float = 0.0  # static-model cosine of question and sentence
 
 
 def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> list[float]:
@@ -119,6 +121,7 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
         s.dense,
         s.rerank,
         best_rerank - s.rerank,
+        s.static,
         share(q.terms, s.tokens),
         share(q.terms, both),
         _missing(q.terms, both),

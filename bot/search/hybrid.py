@@ -100,6 +100,15 @@ class Retriever:
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=query, hits=tuple(list(hits.values())[:k]), took_ms=took)
 
+    def sentence_similarities(self, query: str, texts: list[str]) -> npt.NDArray[np.float64] | None:
+        """The static-model cosine of ``query`` to each text; ``None`` without the model."""
+        model = self._static.get() if self._static is not None else None
+        if model is None or not texts:
+            return None
+        vectors = model.embed([query, *texts])
+        sims: npt.NDArray[np.float64] = (vectors[1:] @ vectors[0]).astype(np.float64)
+        return sims
+
     def similarities(self, query: str) -> npt.NDArray[np.float64] | None:
         """Every passage's cosine to ``query``; ``None`` without dense vectors or model."""
         return self._similarities(query)
