@@ -179,7 +179,8 @@ def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], 
     corpus_print = fingerprint(root, files)
     directory = cache_dir(settings.data_dir, root, settings.engine)
     static, _ = models(settings)
-    expected = expected_manifest(settings.engine, corpus_print, static.ident())
+    dense_ident = static.ident()
+    expected = expected_manifest(settings.engine, corpus_print, dense_ident)
     tokenizer = Tokenizer()
     try:
         index, warnings = load_index(directory, expected, tokenizer)
@@ -196,7 +197,7 @@ def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], 
     if embedder is None:
         expected = {**expected, "dense": "off"}
     index = build_index(
-        corpus.articles, settings.engine, tokenizer, embedder=embedder, embed_ident=static.ident()
+        corpus.articles, settings.engine, tokenizer, embedder=embedder, embed_ident=dense_ident
     )
     _save(index, directory, expected, corpus.warnings)
     return index, corpus.warnings, corpus_print, True

@@ -41,10 +41,6 @@ BATCH = 256
 class Embedder(Protocol):
     """Turns texts into unit-length vectors (one row each)."""
 
-    @property
-    def ident(self) -> str:
-        """Names the model and its weights, so caches built with another are not reused."""
-
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The texts' vectors, L2-normalised, one row each."""
 
@@ -54,7 +50,6 @@ class FastEmbedder:
     """A fastembed ``TextEmbedding`` behind the ``Embedder`` protocol."""
 
     model: Any
-    ident: str
     dim: int
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -108,7 +103,7 @@ def _load(spec: str, role: Role) -> Embedder:
             "model name such as BAAI/bge-small-en-v1.5"
         )
     model = TextEmbedding(model_name=spec)
-    return FastEmbedder(model, f"hub:{spec}", _probe_dim(model))
+    return FastEmbedder(model, _probe_dim(model))
 
 
 def looks_like_path(spec: str) -> bool:
@@ -123,7 +118,7 @@ def _load_dir(path: Path) -> Embedder:
         model = TextEmbedding(
             STATIC_LOADER, specific_model_path=str(path), local_files_only=True, mmap=True
         )
-        return FastEmbedder(model, _ident(path, "model.safetensors"), _probe_dim(model))
+        return FastEmbedder(model, _probe_dim(model))
     onnx = _onnx_file(path)
     if onnx is None:
         raise ModelLoadError(f"{path} holds neither model.safetensors nor model.onnx")
@@ -132,7 +127,7 @@ def _load_dir(path: Path) -> Embedder:
     name = f"teambot-local/{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
     _register(name, onnx.relative_to(path).as_posix(), dim)
     model = TextEmbedding(name, specific_model_path=str(path), local_files_only=True)
-    return FastEmbedder(model, _ident(path, onnx.relative_to(path).as_posix()), dim)
+    return FastEmbedder(model, dim)
 
 
 def _onnx_file(path: Path) -> Path | None:
@@ -161,8 +156,3 @@ def _register(name: str, model_file: str, dim: int) -> None:
 
 def _probe_dim(model: Any) -> int:
     return int(np.asarray(next(iter(model.embed(["probe"])))).shape[-1])
-
-
-def _ident(path: Path, weights: str) -> str:
-    st = (path / weights).stat()
-    return f"{path.resolve()}/{weights}:{st.st_size}:{st.st_mtime_ns}"
