@@ -131,7 +131,7 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
         float(q.wants is not Wants.ANY and not holds_kind),
         float(s.first),
         float(s.lead),
-        float(bool(_POINTS_BACK.match(s.sentence))),
+        float(points_back(s.sentence)),
         math.log1p(words),
         1.0 - len(s.tokens & {t.text for t in q.terms}) / max(1, len(s.tokens)),
     ]

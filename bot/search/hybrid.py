@@ -56,7 +56,7 @@ class Retriever:
         terms = self.index.tokenizer(query) if terms is None else terms
         bm25 = self.index.scores(terms)
         top_bm25 = float(bm25.max()) if len(bm25) else 0.0
-        sims = self._similarities(query)
+        sims = self.similarities(query)
         fused = bm25 / top_bm25 if top_bm25 > 0 else np.zeros(len(bm25))
         if sims is not None:
             fused = (1.0 - self.dense_weight) * fused + self.dense_weight * sims
@@ -111,9 +111,6 @@ class Retriever:
 
     def similarities(self, query: str) -> npt.NDArray[np.float64] | None:
         """Every passage's cosine to ``query``; ``None`` without dense vectors or model."""
-        return self._similarities(query)
-
-    def _similarities(self, query: str) -> npt.NDArray[np.float64] | None:
         dense = self.index.dense
         model = self._static.get() if self._static is not None and dense is not None else None
         if dense is None or model is None or len(dense) == 0:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from bot.embed.models import Embedder
 from bot.models import Article, ArticleRef, Hit, Passage, SearchResult
-from bot.search.dense import DenseVectors, embed_passages, passage_context
+from bot.search.dense import DenseVectors, embed_passages, passage_context, top_k
 from bot.search.engines import Engine, engine_class
 from bot.search.passages import article_passages
 from bot.text.tokenize import Tokenizer, surface_words
@@ -100,21 +100,22 @@ class SearchIndex:
 
     def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
         """Every passage's BM25 score for ``terms`` (all zero when none is known)."""
-        unique = list(dict.fromkeys(t for t in terms if t in self.doc_freq))
-        if not unique:
+        known = self._known(terms)
+        if not known:
             return np.zeros(len(self.passages))
-        return np.asarray(self.engine.scores(unique), dtype=np.float64)
+        return np.asarray(self.engine.scores(known), dtype=np.float64)
 
     def top_passages(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best passages for ``terms`` as ``(position, score)``, best first."""
-        unique = list(dict.fromkeys(t for t in terms if t in self.doc_freq))
-        if not unique or k <= 0:
+        known = self._known(terms)
+        if not known or k <= 0:
             return []
-        scores = self.engine.scores(unique)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        ranked = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
-        return [(i, float(scores[i])) for i in ranked if scores[i] > 0]
+        scores = self.engine.scores(known)
+        return [(i, float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
+
+    def _known(self, terms: Sequence[str]) -> list[str]:
+        """``terms`` the corpus holds, each once, in order."""
+        return list(dict.fromkeys(t for t in terms if t in self.doc_freq))
 
     def search(self, query: str, k: int = 5) -> SearchResult:
         """One hit per article (its best passage), best first."""
