@@ -140,14 +140,6 @@ class Answerer:
         retrieved = self._retriever.passages(question, CANDIDATE_PASSAGES, terms=q.query)
         best_bm25 = max((r.bm25 for r in retrieved), default=0.0)
         candidates = self._candidates(retrieved)
-        statics = self._retriever.sentence_similarities(
-            question, [c.signals.sentence for c in candidates]
-        )
-        if statics is not None:
-            candidates = [
-                dataclasses.replace(c, signals=dataclasses.replace(c.signals, static=float(s)))
-                for c, s in zip(candidates, statics, strict=True)
-            ]
         model = self._model_in_use()
         rows = _rows(q, [c.signals for c in candidates], best_bm25, 0.0)
         if self._reranking():
@@ -157,9 +149,14 @@ class Answerer:
             candidates = [candidates[int(i)] for i in sorted(keep)]
             sims = self._similarities(question, candidates)
             best_sim = float(sims.max()) if len(sims) else 0.0
+            # Only the hybrid model reads the static similarity: measured for the kept few.
+            texts = [c.signals.sentence for c in candidates]
+            statics = self._retriever.sentence_similarities(question, texts)
+            if statics is None:
+                statics = np.zeros(len(candidates))
             signals = [
-                dataclasses.replace(c.signals, rerank=float(s))
-                for c, s in zip(candidates, sims, strict=True)
+                dataclasses.replace(c.signals, rerank=float(r), static=float(s))
+                for c, r, s in zip(candidates, sims, statics, strict=True)
             ]
             rows = _rows(q, signals, best_bm25, best_sim)
         return Scored(q, tuple(candidates), rows, model.probabilities(rows))
