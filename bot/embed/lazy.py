@@ -7,6 +7,7 @@ digest) never pays it, and every bot in one process shares one loaded copy.
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 
@@ -40,7 +41,7 @@ class LazyModel:
         key = (self.spec, self.role)
         with _LOCK:
             if key not in _LOADED:
-                _LOADED[key] = load_embedder(self.spec, self.role)
+                _LOADED[key] = _load_with_signals_blocked(self.spec, self.role)
             return _LOADED[key]
 
     def ident(self) -> str:
@@ -55,3 +56,17 @@ class LazyModel:
                 parts.append(f"{weights.name}:{st.st_size}:{st.st_mtime_ns}")
             return f"{path.resolve()}|{'|'.join(parts)}"
         return f"hub:{self.spec}"
+
+
+def _load_with_signals_blocked(spec: str, role: Role) -> Embedder | None:
+    """Loads with SIGINT and SIGTERM blocked in this thread while ONNX Runtime starts
+    its worker threads, which inherit the block: the signals keep reaching the main
+    thread (Ctrl-C at the console prompt, SIGTERM to a running bot) instead of a
+    worker that cannot act on them."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return load_embedder(spec, role)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        return load_embedder(spec, role)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,30 @@ def test_off_gives_bm25_only_answers(tmp_path: Path) -> None:
     answer = bot.ask("How much did China's industrial robot output grow in 2025?")
     assert answer.answered and "28%" in answer.text
     assert not bot.ask("What's the weather in Paris tomorrow?").answered
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc thread masks")
+def test_threads_a_model_starts_leave_ctrl_c_to_the_main_thread() -> None:
+    """A SIGINT delivered to an ONNX Runtime worker would never reach the console's
+    prompt; the workers a model load starts must block it (and SIGTERM)."""
+    script = """
+import glob, os
+from bot.embed.lazy import LazyModel
+
+def masks():
+    out = {}
+    for status in glob.glob(f"/proc/{os.getpid()}/task/*/status"):
+        fields = dict(line.split(":\\t", 1) for line in open(status) if ":\\t" in line)
+        out[status] = int(fields["SigBlk"], 16)
+    return out
+
+before = masks()
+LazyModel("bundled", "rerank").get().embed(["warm up the worker threads"])
+new = {task: mask for task, mask in masks().items() if task not in before}
+print(len(new), all(mask & (1 << 1) and mask & (1 << 14) for mask in new.values()))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    started, all_blocked = out.stdout.split()
+    assert int(started) > 0 and all_blocked == "True"
