@@ -17,6 +17,7 @@ from bot.digest.window import Window
 from bot.errors import BotError
 from bot.models import Answer, ArticleRef, Digest, SearchResult
 from bot.service import TeamBot
+from bot.signals import leave_to_main_thread
 
 log = logging.getLogger("teambot")
 
@@ -60,6 +61,7 @@ class LiveBot:
         """Starts a daemon thread that calls ``refresh`` every ``every`` seconds until ``stop``."""
 
         def loop() -> None:
+            leave_to_main_thread()
             while not stop.wait(every):
                 try:
                     self.refresh()

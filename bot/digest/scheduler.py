@@ -28,6 +28,7 @@ from bot.digest.schedule import Destination
 from bot.digest.window import Window, between
 from bot.models import Digest
 from bot.service import utc_now
+from bot.signals import leave_to_main_thread
 from bot.state.store import StateStore
 
 log = logging.getLogger("teambot.digest")
@@ -110,6 +111,7 @@ class Scheduler:
         """Ticks every ``every`` seconds on a daemon thread until ``stop`` is set."""
 
         def loop() -> None:
+            leave_to_main_thread()
             while True:
                 self.tick()
                 if stop.wait(every):

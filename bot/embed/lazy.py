@@ -7,11 +7,15 @@ digest) never pays it, and every bot in one process shares one loaded copy.
 
 from __future__ import annotations
 
-import signal
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.embed.models import BUNDLED, BUNDLED_DIR, OFF, Embedder, Role, load_embedder
+from bot.signals import signals_blocked
 
 _LOADED: dict[tuple[str, Role], Embedder | None] = {}
 _LOCK = threading.Lock()
@@ -59,14 +63,22 @@ class LazyModel:
 
 
 def _load_with_signals_blocked(spec: str, role: Role) -> Embedder | None:
-    """Loads with SIGINT and SIGTERM blocked in this thread while ONNX Runtime starts
-    its worker threads, which inherit the block: the signals keep reaching the main
-    thread (Ctrl-C at the console prompt, SIGTERM to a running bot) instead of a
-    worker that cannot act on them."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return load_embedder(spec, role)
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        return load_embedder(spec, role)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    with signals_blocked():
+        model = load_embedder(spec, role)
+    return None if model is None else _SignalSafe(model)
+
+
+class _SignalSafe:
+    """Embeds with SIGINT and SIGTERM blocked, as the model was loaded.
+
+    ONNX Runtime and the tokenizer start worker threads when a model loads and
+    again on first use; started under the block, they inherit it and leave the
+    signals to the main thread (see ``bot.signals``).
+    """
+
+    def __init__(self, model: Embedder) -> None:
+        self._model = model
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        with signals_blocked():
+            return self._model.embed(texts)

@@ -92,8 +92,9 @@ def test_off_gives_bm25_only_answers(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc thread masks")
 def test_threads_a_model_starts_leave_ctrl_c_to_the_main_thread() -> None:
-    """A SIGINT delivered to an ONNX Runtime worker would never reach the console's
-    prompt; the workers a model load starts must block it (and SIGTERM)."""
+    """A SIGINT delivered to an ONNX Runtime or tokenizer worker would never reach the
+    console's prompt; the workers a model starts, loading or embedding, must block it
+    (and SIGTERM)."""
     script = """
 import glob, os
 from bot.embed.lazy import LazyModel
@@ -106,7 +107,10 @@ def masks():
     return out
 
 before = masks()
-LazyModel("bundled", "rerank").get().embed(["warm up the worker threads"])
+for role in ("static", "rerank"):
+    model = LazyModel("bundled", role).get()
+    for batch in (["one text"], [f"text number {n} of a batch" for n in range(64)]):
+        model.embed(batch)
 new = {task: mask for task, mask in masks().items() if task not in before}
 print(len(new), all(mask & (1 << 1) and mask & (1 << 14) for mask in new.values()))
 """
