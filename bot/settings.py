@@ -22,6 +22,13 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 #: The articles bundled with teambot, beside the packages in a source checkout.
 BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
+#: Stories a digest shows in full (the rest get one line each): the default the
+#: digest-size issue asks for.
+DIGEST_STORIES = 10
+#: The most TEAMBOT_DIGEST_STORIES accepts. Past fifty a digest is the whole feed,
+#: and the stories in full alone would fill Slack's and Discord's message caps.
+MAX_DIGEST_STORIES = 50
+
 
 class Settings(BaseSettings):
     """Core settings; each field is ``TEAMBOT_<NAME>`` in the environment."""
@@ -51,6 +58,10 @@ class Settings(BaseSettings):
     digest_empty: Literal["post", "skip"] = Field(
         default="post", description="Post a 'nothing new' note on an empty day, or skip it."
     )
+    digest_stories: int = Field(
+        default=DIGEST_STORIES,
+        description="Stories a digest shows in full; each other story gets one line.",
+    )
     embed_model: str = Field(
         default="bundled",
         description="Static embedding model for dense retrieval: bundled, a folder, a "
@@ -70,6 +81,11 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         zone_info(value)
         return value
+
+    @field_validator("digest_stories", mode="before")
+    @classmethod
+    def _story_count(cls, value: object) -> int:
+        return story_count(value)
 
     @field_validator("state_url")
     @classmethod
@@ -115,6 +131,22 @@ def zone_info(name: str) -> ZoneInfo:
         raise ValueError(
             f"unknown time zone {name!r}: expected an IANA name such as UTC or Europe/Paris"
         ) from None
+
+
+def story_count(value: object) -> int:
+    """A number of stories to show in full: a whole number from 0 to ``MAX_DIGEST_STORIES``.
+
+    Raises:
+        ValueError: anything else; the message says what is accepted.
+    """
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()):
+        text = ""
+    if not text or int(text) > MAX_DIGEST_STORIES:
+        raise ValueError(
+            f"expected a whole number of stories from 0 to {MAX_DIGEST_STORIES}, got {value!r}"
+        )
+    return int(text)
 
 
 def load_settings(**overrides: Any) -> Settings:

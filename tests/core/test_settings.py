@@ -64,3 +64,26 @@ def test_digest_settings_are_refused_at_start(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings()
+
+
+def test_digest_stories_defaults_to_ten_and_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().digest_stories == 10
+    monkeypatch.setenv("TEAMBOT_DIGEST_STORIES", "3")
+    assert load_settings().digest_stories == 3
+    monkeypatch.setenv("TEAMBOT_DIGEST_STORIES", "0")  # one line for every story
+    assert load_settings().digest_stories == 0
+
+
+@pytest.mark.parametrize("value", ["ten", "-1", "51", "2.5", ""])
+def test_bad_digest_stories_is_refused_naming_what_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TEAMBOT_DIGEST_STORIES", value)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value) == (
+        "invalid setting TEAMBOT_DIGEST_STORIES: expected a whole number of stories "
+        f"from 0 to 50, got {value!r}"
+    )
