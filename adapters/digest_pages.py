@@ -1,0 +1,73 @@
+"""The "More" button's state: which digest, and the story it continues from.
+
+A button carries its state in its own value (a Slack button ``value``, a
+Discord ``custom_id``), so a click works after a restart and on any replica.
+The digest is rebuilt from its window: the window's bounds are fixed, and
+first-seen times are stored, so the same window gives the same stories.
+
+Forms (at most 60 characters: Discord allows 100 in a ``custom_id``):
+``d:2026-02-14:2026-02-14:30`` for whole days, ``t:<since>:<until>:30`` for a
+span, its bounds in microseconds since the epoch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.digest.window import Window, between, whole_days
+from bot.errors import WindowError
+from bot.models import Digest
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAYS = re.compile(r"d:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2}):(\d{1,6})")
+_SPAN = re.compile(r"t:(-?\d{1,18}):(-?\d{1,18}):(\d{1,6})")
+#: What a user sees when a button's state cannot be read (tampered with, or from
+#: an incompatible version).
+STALE = "that button is out of date; ask for the digest again with /digest"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The rest of a digest: its window, and the index of the first story to show."""
+
+    window: Window
+    start: int
+
+
+def page_token(digest: Digest, start: int) -> str:
+    """The state of a "More" button that continues ``digest`` at story index ``start``."""
+    if digest.days is not None:
+        first, last = digest.days
+        return f"d:{first.isoformat()}:{last.isoformat()}:{start}"
+    return f"t:{_micros(digest.since)}:{_micros(digest.until)}:{start}"
+
+
+def read_page(token: str, zone: ZoneInfo) -> Page:
+    """The page a "More" button's state names.
+
+    Raises:
+        WindowError: a value this module did not write.
+    """
+    token = token.strip()
+    try:
+        if found := _DAYS.fullmatch(token):
+            first, last = date.fromisoformat(found[1]), date.fromisoformat(found[2])
+            return Page(whole_days(first, last, zone), int(found[3]))
+        if found := _SPAN.fullmatch(token):
+            since, until = _instant(found[1], zone), _instant(found[2], zone)
+            if since <= until:
+                return Page(between(since, until), int(found[3]))
+    except (ValueError, OverflowError, WindowError):
+        pass
+    raise WindowError(STALE)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+def _instant(micros: str, zone: ZoneInfo) -> datetime:
+    return (_EPOCH + timedelta(microseconds=int(micros))).astimezone(zone)
