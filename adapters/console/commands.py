@@ -15,6 +15,7 @@ from bot.answer.extract import check_question
 from bot.bootstrap import build_app, build_bot, console_destinations
 from bot.cli import configure_logging
 from bot.digest.schedule import Destination
+from bot.digest.scheduler import Post
 from bot.digest.window import requested
 from bot.errors import QuestionError
 from bot.models import Digest
@@ -136,7 +137,8 @@ def run_digest(args: argparse.Namespace) -> int:
     bot = build_bot(settings)
     # The window ends after loading, so articles first seen by this very run count.
     digest = bot.digest(requested(**days, now=bot.clock(), zone=zone))
-    print(fmt.digest_json(digest) if args.json else fmt.digest_text(digest))
+    full = settings.digest_stories
+    print(fmt.digest_json(digest) if args.json else fmt.digest_text(digest, full=full))
     return EXIT_OK
 
 
@@ -144,18 +146,24 @@ def run_console(args: argparse.Namespace) -> int:
     """``teambot console``: the REPL, with the corpus watched and any console digest scheduled."""
     settings = _settings(args)
     destinations = console_destinations(settings)
-    app = build_app(settings, destinations=destinations, posters={"console": _print_digest})
+    full = settings.digest_stories
+    app = build_app(settings, destinations=destinations, posters={"console": _printer(full)})
     app.start()
     try:
-        return run_repl(ConsoleSession(app.bot), settings.data_dir / "console_history")
+        session = ConsoleSession(app.bot, digest_stories=full)
+        return run_repl(session, settings.data_dir / "console_history")
     finally:
         app.close()
 
 
-def _print_digest(destination: Destination, digest: Digest) -> None:
+def _printer(full: int) -> Post:
     """The console as a digest destination: the digest appears in the terminal."""
-    print(f"\n--- scheduled digest ({destination.schedule.describe()}) ---", flush=True)
-    print(fmt.digest_text(digest), flush=True)
+
+    def print_digest(destination: Destination, digest: Digest) -> None:
+        print(f"\n--- scheduled digest ({destination.schedule.describe()}) ---", flush=True)
+        print(fmt.digest_text(digest, full=full), flush=True)
+
+    return print_digest
 
 
 def _run(text: str, one: Callable[[str], str], field: str, as_json: bool) -> int:

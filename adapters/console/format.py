@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from adapters import digest_layout as layout
 from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
 
@@ -109,25 +110,51 @@ def search_json(result: SearchResult) -> str:
     )
 
 
-def digest_text(digest: Digest) -> str:
-    """Numbered stories, each with its summary, names and every source."""
+def digest_text(digest: Digest, *, full: int) -> str:
+    """The first ``full`` stories in full (summary, key points citing their numbered
+    sources, names), then one line for each other story. A terminal has no message
+    limit, so every story is there."""
     span = digest_span(digest)
     if digest.empty:
         return f"Nothing new {span}."
     lines = [f"Digest {span}: {plural(len(digest.stories), 'story')}"]
-    for n, story in enumerate(digest.stories, 1):
-        lines += ["", f"{n}. {story.headline}"]
-        lines.append(textwrap.indent(textwrap.fill(story.summary, WIDTH - 3), "   "))
-        if story.entities:
-            lines.append(f"   Names: {', '.join(story.entities)}")
-        lines.append(f"   Sources ({len(story.articles)}):")
-        for ref in story.articles:
-            lines.append(f"     - {_ref_line(ref)}" + (f" {ref.url}" if ref.url else ""))
+    brief = False
+    for item in layout.items(digest, full):
+        if isinstance(item, layout.FullStory):
+            lines += ["", *_full_story(item)]
+            continue
+        if not brief:
+            lines.append("")
+            brief = True
+        lines.append(item.text())
     return "\n".join(lines)
 
 
+def _full_story(item: layout.FullStory) -> list[str]:
+    story = item.story
+    lines = [f"{item.number}. {story.headline}"]
+    lines.append(textwrap.indent(textwrap.fill(story.summary, WIDTH - 3), "   "))
+    if item.key_points:
+        lines.append("   Key points:")
+        for point in item.key_points:
+            text = f"{point.text} [{point.source}]"
+            lines.append(
+                textwrap.fill(text, WIDTH, initial_indent="     - ", subsequent_indent=" " * 7)
+            )
+    if story.entities:
+        names = f"Names: {', '.join(story.entities)}"
+        lines.append(textwrap.fill(names, WIDTH, initial_indent="   ", subsequent_indent=" " * 10))
+    lines.append(f"   Sources ({len(story.articles)}):")
+    for n, ref in item.sources:
+        lines.append(f"     [{n}] {_ref_line(ref)}" + (f" {ref.url}" if ref.url else ""))
+    if item.unlisted:
+        lines.append(f"     {layout.unlisted_sources(item.unlisted)}")
+    return lines
+
+
 def digest_json(digest: Digest) -> str:
-    """The ``digest --json`` object, on one line."""
+    """The ``digest --json`` object, on one line: every story, complete (a script
+    gets the whole digest; ``TEAMBOT_DIGEST_STORIES`` shapes what people read)."""
     since, until = _bounds(digest)
     return _dump(
         {
@@ -139,6 +166,10 @@ def digest_json(digest: Digest) -> str:
                     "summary": story.summary,
                     "entities": list(story.entities),
                     "articles": [_ref_json(ref) for ref in story.articles],
+                    "key_points": [
+                        {"name": p.name, "text": p.text, "source": p.source}
+                        for p in story.key_points
+                    ],
                 }
                 for story in digest.stories
             ],

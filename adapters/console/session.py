@@ -36,10 +36,16 @@ class Reply:
 
 
 class ConsoleSession:
-    """Interprets console lines against a ``TeamBot``."""
+    """Interprets console lines against a ``TeamBot``.
 
-    def __init__(self, bot: TeamBot | LiveBot) -> None:
+    Args:
+        bot: the bot (or live bot) to ask.
+        digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
+    """
+
+    def __init__(self, bot: TeamBot | LiveBot, *, digest_stories: int) -> None:
         self._bot = bot
+        self._full = digest_stories
 
     def banner(self) -> str:
         """The greeting shown when the console starts."""
@@ -77,7 +83,7 @@ class ConsoleSession:
         if command == "/digest":
             bot = self._bot
             window = on_day(rest, now=bot.clock(), zone=bot.zone)
-            return Reply(fmt.digest_text(bot.digest(window)))
+            return Reply(fmt.digest_text(bot.digest(window), full=self._full))
         if command == "/search":
             if not rest.strip():
                 return Reply("Usage: /search QUERY, e.g. /search Kling 3.0")

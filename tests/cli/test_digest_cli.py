@@ -23,7 +23,7 @@ def test_default_digest_json_schema(tmp_path: Path) -> None:
         hours=24
     )
     story = obj["stories"][0]
-    assert list(story) == ["headline", "summary", "entities", "articles"]
+    assert list(story) == ["headline", "summary", "entities", "articles", "key_points"]
     assert list(story["articles"][0]) == ["article_id", "title", "url", "source", "published"]
     assert sum(len(s["articles"]) for s in obj["stories"]) == 5
 

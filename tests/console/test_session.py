@@ -10,7 +10,7 @@ from bot.service import TeamBot
 
 @pytest.fixture
 def session(seeds_bot: TeamBot) -> ConsoleSession:
-    return ConsoleSession(seeds_bot)
+    return ConsoleSession(seeds_bot, digest_stories=10)
 
 
 def test_question_gets_answer_with_numbered_sources(session: ConsoleSession) -> None:
