@@ -119,13 +119,30 @@ class CorpusWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyPoint:
+    """What one of a story's products or companies did, in a sentence from a source.
+
+    ``source`` is the 1-based position of that article in ``Story.articles``.
+    """
+
+    name: str
+    text: str
+    source: int
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
-    """Articles about the same events, summarised."""
+    """Articles about the same events, summarised.
+
+    ``summary`` is one or two sentences a reader can follow alone; ``key_points``
+    say what the story's main products or companies did, each with its source.
+    """
 
     headline: str
     summary: str
     entities: tuple[str, ...]
     articles: tuple[ArticleRef, ...]
+    key_points: tuple[KeyPoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

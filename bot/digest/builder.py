@@ -6,7 +6,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.digest.stories import DigestArticle, build_stories
+import numpy as np
+import numpy.typing as npt
+
+from bot.digest.profiles import DigestArticle
+from bot.digest.stories import build_stories
 from bot.digest.window import Window
 from bot.models import Digest
 from bot.search.index import SearchIndex
@@ -32,6 +36,20 @@ def build_digest(
         else:
             include = window.since < seen <= window.until
         if include:
-            chosen.append(DigestArticle(ref, tuple(index.article_passages(a)), seen))
+            passages = tuple(index.article_passages(a))
+            chosen.append(DigestArticle(ref, passages, seen, article_vector(index, a)))
     stories = build_stories(chosen, index.tokenizer, index.idf)
     return Digest(since=window.since, until=window.until, stories=stories, days=window.days)
+
+
+def article_vector(index: SearchIndex, a: int) -> npt.NDArray[np.float32] | None:
+    """The ``a``-th article's semantic vector: the mean of its passages', unit length
+    (``None`` when the index has no dense vectors)."""
+    if index.dense is None:
+        return None
+    start, end = index.article_span(a)
+    if end <= start:
+        return None
+    mean = index.dense.matrix[start:end].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm).astype(np.float32) if norm > 0 else None

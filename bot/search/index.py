@@ -78,9 +78,13 @@ class SearchIndex:
         """The position of passage ``i`` within its article (0 = the lead)."""
         return i - int(self._starts[int(self.passages.article_of[i])])
 
+    def article_span(self, a: int) -> tuple[int, int]:
+        """The positions ``start`` (inclusive) to ``end`` of the ``a``-th article's passages."""
+        return int(self._starts[a]), int(self._starts[a + 1])
+
     def article_passages(self, a: int) -> list[str]:
         """The passage texts of the ``a``-th article, in order."""
-        start, end = int(self._starts[a]), int(self._starts[a + 1])
+        start, end = self.article_span(a)
         return [self.passages.texts[i] for i in range(start, end)]
 
     def idf(self, term: str) -> float:

@@ -10,15 +10,21 @@ from collections import Counter
 _NAME = re.compile(
     r"(?<![\w.])([A-Z][\w]*(?:[-.][\w]+)*(?:[ \t]+(?:[A-Z][\w]*(?:[-.][\w]+)*|\d+(?:\.\d+)+))*)"
 )
-_GENERIC = frozenset(
+# Capitalised words that open sentences or dates rather than name anything:
+# trimmed from either end of a name.
+_EDGE_WORDS = frozenset(
     """a an the this that these those it its he she they we i in on at of for and but or
     as by with from to if when while after before however meanwhile perhaps yet still
     one two first last here there what why how who which where not no so then also
-    china chinese ai u.s us america american western west east beijing asia global
     jan feb mar apr jun jul aug sep sept oct nov dec
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday think let imagine
     """.split()
+)
+# Names so common in this field's news that alone they say nothing ("China",
+# "AI"); inside a longer name they stay ("Southeast Asia", "China Mobile").
+_TOO_COMMON_ALONE = frozenset(
+    """china chinese ai u.s us america american western west east beijing asia global""".split()
 )
 _LOWER_WORD = re.compile(r"(?<![\w-])[a-z]+(?![\w-])")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -58,11 +64,13 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
 
 def _clean(name: str) -> str:
     words = [_POSSESSIVE.sub("", w) for w in name.split()]
-    while words and words[0].lower() in _GENERIC:
+    while words and words[0].lower() in _EDGE_WORDS:
         words.pop(0)
-    while words and words[-1].lower() in _GENERIC:
+    while words and words[-1].lower() in _EDGE_WORDS:
         words.pop()
     if not words or (len(words) == 1 and len(words[0]) < 2):
+        return ""
+    if all(w.lower() in _TOO_COMMON_ALONE for w in words):
         return ""
     if _ADJECTIVE.search(words[-1]):
         return ""

@@ -14,7 +14,7 @@ UTC_ZONE = ZoneInfo("UTC")
 
 def _ids(bot: TeamBot, **window: date) -> list[list[str]]:
     digest = bot.digest(whole_days(window["first"], window["last"], UTC_ZONE))
-    return [[a.article_id[:3] for a in s.articles] for s in digest.stories]
+    return [sorted(a.article_id[:3] for a in s.articles) for s in digest.stories]
 
 
 def test_seeds_group_into_the_spring_festival_week_and_the_january_story(make_bot) -> None:  # type: ignore[no-untyped-def]
@@ -70,19 +70,20 @@ def test_date_window_selects_by_published_date(make_bot) -> None:  # type: ignor
     assert sorted(sum(_ids(bot, first=today, last=today), [])) == ["001", "003"]
 
 
-def test_unrelated_articles_stay_apart_and_copies_join(make_bot, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unrelated_articles_stay_apart_and_a_rewritten_copy_joins(make_bot, corpus: Path) -> None:  # type: ignore[no-untyped-def]
     (corpus / "pasta.md").write_text(
         "Pasta Night\n\nThe chef boiled spaghetti for ten minutes and served it with basil, "
         "garlic and olive oil. Guests praised the sauce and asked for the recipe.\n"
     )
-    (corpus / "kling-copy.md").write_text(
-        "Kling 3.0 Lands\n\nKuaishou's Kling 3.0 video generation model features extended video "
-        "duration up to 15s and native audio generation, rivalling ByteDance's Seedance 2.0.\n"
+    original = (corpus / "004_65f817fc9bc1bc5b.txt").read_text(encoding="utf-8")
+    rewrite = original.replace("Chinese AI Surge", "China's AI Surge", 1).replace(
+        "firing on all cylinders", "moving at full speed", 1
     )
+    (corpus / "surge-copy.md").write_text(rewrite, encoding="utf-8")
     stories = make_bot().digest(recent(utc_now() + timedelta(seconds=1))).stories
     groups = [sorted(a.article_id for a in s.articles) for s in stories]
     assert ["pasta"] in groups
-    assert any("kling-copy" in g and "000_09cf094f17e455b4" in g for g in groups)
+    assert ["004_65f817fc9bc1bc5b", "surge-copy"] in groups
     assert len(stories[0].articles) >= len(stories[-1].articles)
 
 
