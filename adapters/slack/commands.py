@@ -42,13 +42,21 @@ def run_slack(args: argparse.Namespace) -> int:
     destinations = parse_destinations(
         slack.digest_channels, "slack", digest_defaults(settings), setting="SLACK_DIGEST_CHANNELS"
     )
-    app = build_app(settings, destinations=destinations, posters={"slack": digest_poster(slack)})
+    full = settings.digest_stories
+    posters = {"slack": digest_poster(slack, digest_stories=full)}
+    app = build_app(settings, destinations=destinations, posters=posters)
 
     try:
         asyncio.run(
             run_until_signalled(
                 lambda stop, ready: serve(
-                    app.bot, slack, host=args.host, port=args.port, stop=stop, ready=ready
+                    app.bot,
+                    slack,
+                    host=args.host,
+                    port=args.port,
+                    digest_stories=full,
+                    stop=stop,
+                    ready=ready,
                 ),
                 app.start,  # corpus watching and scheduled digests, once Slack accepted us
             )

@@ -2,7 +2,9 @@
 
 All corpus and user text is escaped (``&``, ``<``, ``>``), so no article or
 question can produce ``<!channel>``, ``<!here>``, a user or group mention, or a
-broken link. Slack's limits live here, next to the code that respects them.
+broken link. Slack's limits live here, next to the code that respects them
+(the digest's own, a message's total text and the response_url's five messages,
+beside its renderer in ``digest_format``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Digest
+from adapters.wording import plural
+from bot.models import Answer, ArticleRef
 
 SECTION_CHARS = 3000  # text of one section block
 CONTEXT_ELEMENTS = 10  # elements of one context block
@@ -73,23 +75,6 @@ def answer_messages(answer: Answer) -> list[Message]:
     blocks = _sections(searched + " ".join(sentences))
     blocks += _context([f"[{n}] {source_line(refs[k])}" for k, n in numbers.items()])
     fallback = answer.text + "\n" + "\n".join(f"[{n}] {refs[k].title}" for k, n in numbers.items())
-    return _messages(blocks, fallback)
-
-
-def digest_messages(digest: Digest) -> list[Message]:
-    """The digest, story by story, split across messages when it is long."""
-    title = digest_span(digest)
-    if digest.empty:
-        return _messages(_sections(f"Nothing new {title}."), f"Nothing new {title}.")
-    heading = f"*Digest {title}: {plural(len(digest.stories), 'story')}*"
-    blocks: list[Block] = _sections(heading)
-    for n, story in enumerate(digest.stories, 1):
-        blocks.append({"type": "divider"})
-        blocks += _sections(f"*{n}. {escape(story.headline)}*\n{escape(story.summary)}")
-        if story.entities:
-            blocks += _context([f"Names: {escape(', '.join(story.entities))}"])
-        blocks += _context([source_line(ref) for ref in story.articles])
-    fallback = f"Digest {title}: " + "; ".join(s.headline for s in digest.stories)
     return _messages(blocks, fallback)
 
 

@@ -14,9 +14,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.chat import digest_window, render, slow_down
+from adapters.chat import render, slow_down
 from adapters.guards import RateLimiter, Seen
 from adapters.slack import format as fmt
+from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.settings import SlackSettings
 from bot.live import LiveBot
 
@@ -36,7 +37,6 @@ ASK_USAGE = (
     "Ask me about the articles, e.g. `/ask how many parameters does RynnBrain have?` "
     "You can also mention me in a channel or send me a DM."
 )
-DIGEST_USAGE = "Usage: `/digest`, `/digest today`, `/digest yesterday` or `/digest YYYY-MM-DD`."
 
 Respond = Callable[..., Awaitable[Any]]
 
@@ -48,9 +48,17 @@ class SlackListeners:
         bot: the live bot (its ``current`` index answers each request).
         settings: Slack settings (visibility, rate limit).
         client: the Web API client (bot token).
+        digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
     """
 
-    def __init__(self, bot: LiveBot, settings: SlackSettings, client: AsyncWebClient) -> None:
+    def __init__(
+        self,
+        bot: LiveBot,
+        settings: SlackSettings,
+        client: AsyncWebClient,
+        *,
+        digest_stories: int,
+    ) -> None:
         self._bot = bot
         self._visibility = settings.answer_visibility
         self._limiter = RateLimiter(settings.rate_limit)
@@ -64,7 +72,7 @@ class SlackListeners:
             ignoring_self_events_enabled=True,
         )
         self.app.command("/ask")(self._ask_command)
-        self.app.command("/digest")(self._digest_command)
+        DigestListeners(bot, self._visibility, digest_stories).register(self.app)
         self.app.command("/sources")(self._sources_command)
         self.app.event("app_mention")(self._mention)
         self.app.event("message")(self._message)
@@ -81,15 +89,6 @@ class SlackListeners:
             return
         await ack()
         await self._reply(respond, lambda: fmt.answer_messages(self._bot.ask(question)))
-
-    async def _digest_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
-        await ack()
-        day = command.get("text", "").strip() or None
-
-        def render() -> list[fmt.Message]:
-            return fmt.digest_messages(self._bot.digest(digest_window(self._bot, day)))
-
-        await self._reply(respond, render)
 
     async def _sources_command(self, ack: Any, respond: Respond) -> None:
         await ack()

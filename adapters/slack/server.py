@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import format as fmt
+from adapters.slack.digest_format import POST_MESSAGES, digest_messages
 from adapters.slack.handlers import SlackListeners
 from adapters.slack.settings import SlackSettings
 from bot.digest.schedule import Destination
@@ -64,8 +64,9 @@ async def check_token(client: AsyncWebClient, api_url: str) -> Identity:
     return Identity(str(response.get("user_id", "")), str(response.get("team", "")))
 
 
-def digest_poster(settings: SlackSettings) -> Post:
-    """Posts a scheduled digest to a channel (called from the scheduler's thread)."""
+def digest_poster(settings: SlackSettings, *, digest_stories: int) -> Post:
+    """Posts a scheduled digest to a channel (called from the scheduler's thread): at
+    most ``POST_MESSAGES`` messages, the rest behind a "More stories" button."""
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
     client = WebClient(
         token=token,
@@ -74,7 +75,7 @@ def digest_poster(settings: SlackSettings) -> Post:
     )
 
     def post(destination: Destination, digest: Digest) -> None:
-        for message in fmt.digest_messages(digest):
+        for message in digest_messages(digest, full=digest_stories, limit=POST_MESSAGES):
             client.chat_postMessage(channel=destination.channel, **message)
 
     return post
@@ -86,17 +87,18 @@ async def serve(
     *,
     host: str = "0.0.0.0",
     port: int = 3000,
+    digest_stories: int,
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Connects and serves until ``stop`` is set.
+    """Connects and serves until ``stop`` is set; a digest shows ``digest_stories`` in full.
 
     Raises:
         ConfigError: a rejected token or an unreachable Slack, at start.
     """
     client = web_client(settings)
     identity = await check_token(client, settings.api_url)
-    listeners = SlackListeners(bot, settings, client)
+    listeners = SlackListeners(bot, settings, client, digest_stories=digest_stories)
     if settings.app_token is not None:
         await _socket_mode(listeners, settings, client, stop, ready)
     else:

@@ -18,6 +18,7 @@ from adapters.slack.server import serve
 from adapters.slack.settings import SlackSettings
 from bot.live import LiveBot
 from bot.service import TeamBot
+from bot.settings import DIGEST_STORIES
 from tests.digest.conftest import _free_port
 from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 
@@ -125,13 +126,27 @@ class Running:
         return result
 
 
-def start(loop: LoopThread, fake: FakeSlack, bot: LiveBot, settings: SlackSettings) -> Running:
+def start(
+    loop: LoopThread,
+    fake: FakeSlack,
+    bot: LiveBot,
+    settings: SlackSettings,
+    digest_stories: int = DIGEST_STORIES,
+) -> Running:
     port = _free_port()
 
     async def go() -> tuple[asyncio.Event, asyncio.Future[None]]:
         stop, ready = asyncio.Event(), asyncio.Event()
         task = asyncio.ensure_future(
-            serve(bot, settings, host="127.0.0.1", port=port, stop=stop, ready=ready)
+            serve(
+                bot,
+                settings,
+                host="127.0.0.1",
+                port=port,
+                digest_stories=digest_stories,
+                stop=stop,
+                ready=ready,
+            )
         )
         waiter = asyncio.ensure_future(ready.wait())
         await asyncio.wait({task, waiter}, timeout=20, return_when=asyncio.FIRST_COMPLETED)

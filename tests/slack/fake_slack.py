@@ -18,10 +18,13 @@ from tests.loop import LoopThread, Recording, start_site  # noqa: F401 - LoopThr
 
 BAD_TOKEN = "xoxb-rejected-token-0000"
 BOT_USER = "UBOT"
+RESPONSE_URL_USES = 5  # Slack: a response_url takes "up to five" messages
 
 
 class FakeSlack(Recording):
-    """Records every call; ``ratelimit_next`` makes the next posts answer 429."""
+    """Records every call; ``ratelimit_next`` makes the next posts answer 429;
+    ``not_in`` lists channels teambot is not a member of (``not_in_channel``).
+    A response_url refuses a sixth message, as Slack's does (``refused``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,7 +32,10 @@ class FakeSlack(Recording):
         self.posts: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []
         self.acks: list[dict[str, Any]] = []
+        self.refused: list[dict[str, Any]] = []
+        self.not_in: set[str] = set()
         self.ratelimit_next = 0
+        self._uses: dict[str, int] = {}
         self.port = 0
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -107,6 +113,8 @@ class FakeSlack(Recording):
                 return web.json_response({"ok": False, "error": "invalid_auth"})
             return web.json_response({"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"})
         if method == "chat.postMessage":
+            if params.get("channel") in self.not_in:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
             if self.ratelimit_next > 0:
                 self.ratelimit_next -= 1
                 return web.json_response(
@@ -119,7 +127,12 @@ class FakeSlack(Recording):
         return web.json_response({"ok": False, "error": "unknown_method"})
 
     async def _response(self, request: web.Request) -> web.Response:
-        await self.record("responses", await request.json())
+        url = request.match_info["id"]
+        self._uses[url] = self._uses.get(url, 0) + 1
+        if self._uses[url] > RESPONSE_URL_USES:
+            await self.record("refused", await request.json())
+            return web.Response(status=404, text="used_url")
+        await self.record("responses", {**await request.json(), "_url": url})
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from adapters.guards import RateLimiter, Seen
 from adapters.redact import RedactSecrets
 from adapters.slack import format as fmt
-from bot.models import Answer, ArticleRef, Citation, Digest, Story
+from bot.models import Answer, ArticleRef, Citation
 
 REF = ArticleRef("a1", "Kling & <Co>", "https://k.example/a?b=1&c=2", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "No Link <!here>", None, None, None)
@@ -85,30 +85,6 @@ def test_sections_stay_within_3000_characters_in_order() -> None:
     assert not any(
         c.endswith("&amp") or c.endswith("&") and not c.endswith("&amp;") for c in chunks
     )
-
-
-def test_digest_splits_at_50_blocks_and_keeps_the_fallback() -> None:
-    stories = tuple(Story(f"Story {n}", "Short summary.", ("Kling",), (REF,)) for n in range(25))
-    now = datetime(2026, 2, 2, 8, tzinfo=UTC)
-    messages = fmt.digest_messages(Digest(now, now, stories))
-    assert len(messages) >= 2
-    assert all(len(m["blocks"]) <= fmt.MESSAGE_BLOCKS and m["text"] for m in messages)
-    assert (
-        messages[0]["blocks"][0]["text"]["text"]
-        == "*Digest since 2026-02-02 08:00 UTC: 25 stories*"
-    )
-    assert (
-        fmt.digest_messages(Digest(now, now, ()))[0]["text"]
-        == "Nothing new since 2026-02-02 08:00 UTC."
-    )
-
-
-def test_many_sources_split_into_context_blocks_of_ten() -> None:
-    story = Story("S", "Sum.", (), tuple(REF for _ in range(23)))
-    now = datetime(2026, 2, 2, tzinfo=UTC)
-    (message,) = fmt.digest_messages(Digest(now, now, (story,)))
-    contexts = [b for b in message["blocks"] if b["type"] == "context"]
-    assert [len(c["elements"]) for c in contexts] == [10, 10, 3]
 
 
 def test_rate_limiter_window() -> None:

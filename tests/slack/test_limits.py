@@ -88,7 +88,7 @@ def test_article_and_question_text_cannot_mention_or_break_messages(injected: Ru
 def test_scheduled_digest_is_posted_to_its_channel(
     fake: FakeSlack, loop: LoopThread, seeds_bot: TeamBot
 ) -> None:
-    post = digest_poster(slack_settings(fake))
+    post = digest_poster(slack_settings(fake), digest_stories=10)
     digest = seeds_bot.digest(whole_days(date(2026, 2, 14), date(2026, 2, 14), ZoneInfo("UTC")))
     post(Destination("slack", "C42", Schedule(time(8, 0), ZoneInfo("UTC"))), digest)
     (message,) = loop.run(fake.wait_for("posts", 1))
@@ -100,7 +100,7 @@ def test_long_digest_is_split_across_messages(fake: FakeSlack, loop: LoopThread)
     ref = ArticleRef("a", "A title", "https://x.example/a", "x.example", date(2026, 2, 1))
     stories = tuple(Story(f"Story {n}", "Summary. " * 40, ("Kling",), (ref,)) for n in range(30))
     now = datetime(2026, 2, 2, tzinfo=UTC)
-    post = digest_poster(slack_settings(fake))
+    post = digest_poster(slack_settings(fake), digest_stories=30)  # all thirty in full
     post(
         Destination("slack", "C1", Schedule(time(8, 0), ZoneInfo("UTC"))), Digest(now, now, stories)
     )
