@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from bot.answer.extract import Answerer, check_question
 from bot.answer.model import fusion_weight
-from bot.digest.builder import build_digest
 from bot.digest.window import Window
 from bot.embed.lazy import LazyModel
 from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
@@ -106,6 +105,10 @@ class TeamBot:
         Raises:
             StateError: the state store cannot be used.
         """
+        # Imported here: grouping needs scipy, which a one-shot `teambot ask` never
+        # should pay for at start-up (a quarter of a second).
+        from bot.digest.builder import build_digest
+
         first_seen = self.see()
         return build_digest(self._index, first_seen, window, self.zone)
 

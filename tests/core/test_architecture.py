@@ -48,3 +48,14 @@ def test_importing_the_core_loads_no_chat_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_importing_the_core_leaves_scipy_to_the_digest() -> None:
+    """A one-shot ``teambot ask`` starts without scipy (a quarter of a second);
+    only building a digest imports it."""
+    code = (
+        "import sys, bot.bootstrap, bot.cli, bot.service;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
