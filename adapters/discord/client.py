@@ -10,7 +10,10 @@ import discord
 from discord import app_commands
 
 from adapters.chat import digest_window, render, slow_down
+from adapters.digest_pages import read_page
 from adapters.discord import format as fmt
+from adapters.discord.digest_format import digest_replies
+from adapters.discord.more import MoreButton, more_view
 from adapters.discord.settings import DiscordSettings
 from adapters.guards import RateLimiter, Seen
 from bot.live import LiveBot
@@ -43,17 +46,20 @@ class TeamBotClient(discord.Client):
     Args:
         bot: the live bot.
         settings: Discord settings (guild for command sync, rate limit).
+        digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
     """
 
-    def __init__(self, bot: LiveBot, settings: DiscordSettings) -> None:
+    def __init__(self, bot: LiveBot, settings: DiscordSettings, *, digest_stories: int) -> None:
         super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
         self._bot = bot
+        self.digest_stories = digest_stories
         self._guild = discord.Object(id=settings.guild_id) if settings.guild_id else None
         self._limiter = RateLimiter(settings.rate_limit)
         self._seen = Seen()
         self.tree = app_commands.CommandTree(self)
         self.ready = asyncio.Event()
         self._register_commands()
+        self.add_dynamic_items(MoreButton)  # routes every "More stories" click, even old ones
 
     async def setup_hook(self) -> None:
         """Syncs the slash commands: to one server at once, or globally."""
@@ -115,7 +121,11 @@ class TeamBotClient(discord.Client):
         @app_commands.describe(date="today, yesterday or YYYY-MM-DD (default: the last 24 hours)")
         async def digest(interaction: discord.Interaction, date: str | None = None) -> None:
             await interaction.response.defer(thinking=True)
-            render = lambda: fmt.digest_replies(self._bot.digest(digest_window(self._bot, date)))  # noqa: E731
+
+            def render() -> list[fmt.Reply]:
+                digest = self._bot.digest(digest_window(self._bot, date))
+                return digest_replies(digest, full=self.digest_stories)
+
             await self._send(interaction, await self._render(render))
 
         @self.tree.command(name="sources", description="List the articles teambot knows")
@@ -124,12 +134,27 @@ class TeamBotClient(discord.Client):
             render = lambda: fmt.sources_replies(self._bot.sources())  # noqa: E731
             await self._send(interaction, await self._render(render))
 
-    async def _send(self, interaction: discord.Interaction, replies: list[fmt.Reply]) -> None:
+    async def digest_more(self, interaction: discord.Interaction, page: str) -> None:
+        """Shows the next page of a digest to whoever pressed "More stories"."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        def render() -> list[fmt.Reply]:
+            found = read_page(page, self._bot.zone)
+            digest = self._bot.digest(found.window)
+            return digest_replies(digest, full=self.digest_stories, start=found.start)
+
+        await self._send(interaction, await self._render(render), ephemeral=True)
+
+    async def _send(
+        self, interaction: discord.Interaction, replies: list[fmt.Reply], *, ephemeral: bool = False
+    ) -> None:
         for reply in replies:
             await interaction.followup.send(
                 content=reply.content or discord.utils.MISSING,
                 embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
                 allowed_mentions=NO_MENTIONS,
+                ephemeral=ephemeral,
+                view=more_view(reply.more) or discord.utils.MISSING,
             )
 
     async def _render(self, produce: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:

@@ -36,15 +36,20 @@ def run_discord(args: argparse.Namespace) -> int:
     redact.install([discord_settings.secret()])
     destinations = channel_destinations(discord_settings.digest_channels, settings)
     clients: list[Any] = []
-    app = build_app(
-        settings, destinations=destinations, posters={"discord": digest_poster(clients)}
-    )
+    full = settings.digest_stories
+    posters = {"discord": digest_poster(clients, digest_stories=full)}
+    app = build_app(settings, destinations=destinations, posters=posters)
 
     try:
         asyncio.run(
             run_until_signalled(
                 lambda stop, ready: serve(
-                    app.bot, discord_settings, stop=stop, ready=ready, started=clients
+                    app.bot,
+                    discord_settings,
+                    digest_stories=full,
+                    stop=stop,
+                    ready=ready,
+                    started=clients,
                 ),
                 app.start,
             )

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Citation, Digest
+from adapters.wording import plural
+from bot.models import Answer, ArticleRef, Citation
 
 CONTENT_CHARS = 2000
 DESCRIPTION_CHARS = 4096
@@ -35,10 +35,12 @@ _LINE_START = re.compile(r"(?m)^(\s*)([>#-])")  # quotes, headings and lists sta
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One Discord message: content and embeds."""
+    """One Discord message: content and embeds; ``more``, the page a "More stories"
+    button under it continues a digest from (see ``adapters.digest_pages``)."""
 
     content: str = ""
     embeds: tuple[Embed, ...] = field(default_factory=tuple)
+    more: str | None = None
 
 
 def escape(text: str) -> str:
@@ -54,7 +56,7 @@ def strip_mentions(text: str) -> str:
 
 def source_value(ref: ArticleRef) -> str:
     """``[title](url) · source · date``, or the plain title without an http(s) URL."""
-    title = escape(_cut(ref.title, 200))
+    title = escape(cut(ref.title, 200))
     first = (
         f"[{title}]({ref.url})"
         if ref.url and ref.url.startswith(("http://", "https://"))
@@ -63,14 +65,14 @@ def source_value(ref: ArticleRef) -> str:
     details = [
         escape(d) for d in (ref.source, ref.published.isoformat() if ref.published else None) if d
     ]
-    return _cut(" · ".join([first, *details]), FIELD_VALUE_CHARS)
+    return cut(" · ".join([first, *details]), FIELD_VALUE_CHARS)
 
 
 def _quote_value(citation: Citation) -> str:
     """``> quote`` then the source, within a field's limit (the quote gives way first)."""
     source = source_value(citation.article)
     room = max(0, FIELD_VALUE_CHARS - len(source) - 3)
-    return f"> {_cut(escape(citation.quote), room)}\n{source}"
+    return f"> {cut(escape(citation.quote), room)}\n{source}"
 
 
 def answer_replies(answer: Answer) -> list[Reply]:
@@ -79,7 +81,7 @@ def answer_replies(answer: Answer) -> list[Reply]:
     searched = f"*Searched for: {escape(answer.searched_for)}*\n" if answer.searched_for else ""
     if not answer.answered:
         embed: Embed = {
-            "description": _cut(searched + escape(answer.text), DESCRIPTION_CHARS),
+            "description": cut(searched + escape(answer.text), DESCRIPTION_CHARS),
             "color": COLOUR,
         }
         if answer.related:
@@ -103,38 +105,11 @@ def answer_replies(answer: Answer) -> list[Reply]:
         {"name": f"[{n}]", "value": source_value(refs[key]), "inline": False}
         for key, n in numbers.items()
     ]
-    embeds = _with_fields(
-        {"description": _cut(searched + " ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR},
+    embeds = with_fields(
+        {"description": cut(searched + " ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR},
         fields,
     )
     return _replies(embeds)
-
-
-def digest_replies(digest: Digest) -> list[Reply]:
-    """The digest: a heading, then one embed per story with its sources."""
-    span = digest_span(digest)
-    if digest.empty:
-        return [Reply(content=f"Nothing new {span}.")]
-    heading = f"**Digest {span}: {plural(len(digest.stories), 'story')}**"
-    embeds: list[Embed] = []
-    for n, story in enumerate(digest.stories, 1):
-        fields = []
-        if story.entities:
-            fields.append(
-                {
-                    "name": "Names",
-                    "value": _cut(escape(", ".join(story.entities)), FIELD_VALUE_CHARS),
-                }
-            )
-        fields += [{"name": "Source", "value": source_value(ref)} for ref in story.articles]
-        base = {
-            "title": _cut(f"{n}. {story.headline}", TITLE_CHARS),
-            "description": _cut(escape(story.summary), DESCRIPTION_CHARS),
-            "color": COLOUR,
-        }
-        embeds += _with_fields(base, fields)
-    replies = _replies(embeds)
-    return [Reply(content=heading, embeds=replies[0].embeds), *replies[1:]]
 
 
 def sources_replies(articles: Sequence[ArticleRef]) -> list[Reply]:
@@ -143,13 +118,13 @@ def sources_replies(articles: Sequence[ArticleRef]) -> list[Reply]:
         {"name": f"{n}.", "value": source_value(ref), "inline": False}
         for n, ref in enumerate(articles, 1)
     ]
-    embeds = _with_fields({"title": plural(len(articles), "article"), "color": COLOUR}, fields)
+    embeds = with_fields({"title": plural(len(articles), "article"), "color": COLOUR}, fields)
     return _replies(embeds)
 
 
 def text_reply(text: str) -> list[Reply]:
     """A plain note (usage, rate limit, errors), escaped and within the content limit."""
-    return [Reply(content=_cut(escape(text), CONTENT_CHARS))]
+    return [Reply(content=cut(escape(text), CONTENT_CHARS))]
 
 
 def embed_size(embed: Embed) -> int:
@@ -159,7 +134,7 @@ def embed_size(embed: Embed) -> int:
     return size + len(embed.get("footer", {}).get("text", ""))
 
 
-def _with_fields(base: Embed, fields: list[dict[str, Any]]) -> list[Embed]:
+def with_fields(base: Embed, fields: list[dict[str, Any]]) -> list[Embed]:
     """``base`` carrying fields; past 25 fields or the 6,000-character budget of one
     embed, the rest continue in follow-on embeds (so each embed fits one message)."""
     embeds = [dict(base, fields=[])] if fields else [base]
@@ -192,5 +167,6 @@ def _replies(embeds: list[Embed]) -> list[Reply]:
     return replies or [Reply()]
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, ending with "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

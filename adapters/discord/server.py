@@ -11,8 +11,9 @@ import discord.gateway
 import discord.http
 import yarl
 
-from adapters.discord import format as fmt
 from adapters.discord.client import NO_MENTIONS, TeamBotClient
+from adapters.discord.digest_format import digest_replies
+from adapters.discord.more import more_view
 from adapters.discord.settings import DiscordSettings
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post
@@ -40,17 +41,19 @@ async def serve(
     bot: LiveBot,
     settings: DiscordSettings,
     *,
+    digest_stories: int,
     stop: asyncio.Event,
     ready: asyncio.Event | None = None,
     started: list[TeamBotClient] | None = None,
 ) -> None:
     """Logs in, connects and serves until ``stop`` is set; discord.py reconnects by itself.
+    A digest shows ``digest_stories`` stories in full.
 
     Raises:
         ConfigError: a rejected token or an unreachable Discord (never shows the token).
     """
     use_endpoints(settings)
-    client = TeamBotClient(bot, settings)
+    client = TeamBotClient(bot, settings, digest_stories=digest_stories)
     if started is not None:
         started.append(client)
     try:
@@ -85,8 +88,9 @@ async def _login(client: TeamBotClient, settings: DiscordSettings) -> None:
         ) from None
 
 
-def digest_poster(clients: list[TeamBotClient]) -> Post:
-    """Posts a scheduled digest to a channel, from the scheduler's thread, on the client's loop."""
+def digest_poster(clients: list[TeamBotClient], *, digest_stories: int) -> Post:
+    """Posts a scheduled digest to a channel, from the scheduler's thread, on the client's
+    loop: at most ``MESSAGES`` messages, the rest behind a "More stories" button."""
 
     def post(destination: Destination, digest: Digest) -> None:
         if not clients or not clients[0].is_ready():
@@ -95,11 +99,12 @@ def digest_poster(clients: list[TeamBotClient]) -> Post:
 
         async def send() -> None:
             channel = client.get_partial_messageable(int(destination.channel))
-            for reply in fmt.digest_replies(digest):
+            for reply in digest_replies(digest, full=digest_stories):
                 await channel.send(
                     content=reply.content or None,
                     embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
                     allowed_mentions=NO_MENTIONS,
+                    view=more_view(reply.more) or discord.utils.MISSING,
                 )
 
         asyncio.run_coroutine_threadsafe(send(), client.loop).result(POST_TIMEOUT)

@@ -13,6 +13,7 @@ from adapters.discord.client import TeamBotClient
 from adapters.discord.server import serve
 from adapters.discord.settings import DiscordSettings
 from bot.service import TeamBot
+from bot.settings import DIGEST_STORIES
 from tests.discord.fake_discord import FakeDiscord
 from tests.slack.conftest import live
 from tests.slack.fake_slack import LoopThread
@@ -55,14 +56,25 @@ class Connected:
         return result
 
 
-def connect(loop: LoopThread, fake: FakeDiscord, bot: TeamBot, **extra: Any) -> Connected:
+def connect(
+    loop: LoopThread,
+    fake: FakeDiscord,
+    bot: TeamBot,
+    digest_stories: int = DIGEST_STORIES,
+    **extra: Any,
+) -> Connected:
     clients: list[TeamBotClient] = []
 
     async def go() -> tuple[asyncio.Event, asyncio.Future[None]]:
         stop, ready = asyncio.Event(), asyncio.Event()
         task = asyncio.ensure_future(
             serve(
-                live(bot), discord_settings(fake, **extra), stop=stop, ready=ready, started=clients
+                live(bot),
+                discord_settings(fake, **extra),
+                digest_stories=digest_stories,
+                stop=stop,
+                ready=ready,
+                started=clients,
             )
         )
         waiter = asyncio.ensure_future(ready.wait())

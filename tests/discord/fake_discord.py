@@ -23,6 +23,7 @@ from tests.discord.payloads import (  # noqa: F401 - re-exported for the tests
     STAMP,
     THREAD,
     channel_payload,
+    component_payload,
     interaction_payload,
     message_payload,
 )

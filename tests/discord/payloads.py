@@ -113,3 +113,19 @@ def interaction_payload(id_: str, name: str, options: list[dict[str, Any]]) -> d
         "context": 0,
         "attachment_size_limit": 8388608,
     }
+
+
+def component_payload(
+    id_: str, custom_id: str, message: dict[str, Any], *, channel: str = CHANNEL
+) -> dict[str, Any]:
+    """A button press (a message-component interaction) on ``message`` in the test server."""
+    data = interaction_payload(id_, "", [])
+    data.update(
+        {
+            "type": 3,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "channel_id": channel,
+            "message": message,
+        }
+    )
+    return data

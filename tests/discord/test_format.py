@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from adapters.discord import format as fmt
-from bot.models import Answer, ArticleRef, Citation, Digest, Story
+from bot.models import Answer, ArticleRef, Citation
 
 REF = ArticleRef("a1", "Kling *3.0*", "https://k.example/a", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "Plain [title]", None, None, None)
@@ -52,32 +52,7 @@ def test_not_sure_tier_quotes_each_passage_in_a_field() -> None:
     assert all(len(f["value"]) <= fmt.FIELD_VALUE_CHARS for f in embed["fields"])
 
 
-def test_limits_hold_for_a_huge_digest() -> None:
-    long = "word " * 2000
-    refs = tuple(ArticleRef(str(i), "T" * 300, None, "s", None) for i in range(40))
-    stories = tuple(Story("H" * 400, long, ("A",) * 50, refs) for _ in range(12))
-    now = datetime(2026, 2, 2, tzinfo=UTC)
-    replies = fmt.digest_replies(Digest(now, now, stories))
-    assert len(replies) > 1 and replies[0].content.startswith("**Digest since")
-    for reply in replies:
-        assert len(reply.content) <= fmt.CONTENT_CHARS
-        assert len(reply.embeds) <= fmt.MESSAGE_EMBEDS
-        assert sum(fmt.embed_size(e) for e in reply.embeds) <= fmt.MESSAGE_EMBED_CHARS
-        for embed in reply.embeds:
-            assert len(embed.get("title", "")) <= fmt.TITLE_CHARS
-            assert len(embed.get("description", "")) <= fmt.DESCRIPTION_CHARS
-            assert len(embed.get("fields", [])) <= fmt.EMBED_FIELDS
-            assert all(len(f["value"]) <= fmt.FIELD_VALUE_CHARS for f in embed.get("fields", []))
-    titles = [e["title"] for r in replies for e in r.embeds if "title" in e]
-    assert [t.split(".")[0] for t in titles] == [str(n) for n in range(1, 13)]  # in order
-
-
-def test_empty_digest_and_long_text_reply() -> None:
-    now = datetime(2026, 2, 2, 8, tzinfo=UTC)
-    assert (
-        fmt.digest_replies(Digest(now, now, ()))[0].content
-        == "Nothing new since 2026-02-02 08:00 UTC."
-    )
+def test_long_text_reply_is_cut_to_the_content_limit() -> None:
     (reply,) = fmt.text_reply("x" * 5000)
     assert len(reply.content) == fmt.CONTENT_CHARS and reply.content.endswith("…")
 

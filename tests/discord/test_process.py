@@ -18,9 +18,10 @@ from bot.digest.schedule import Destination, Schedule
 from bot.digest.window import whole_days
 from bot.service import TeamBot
 from tests.discord.conftest import TOKEN, Connected
-from tests.discord.fake_discord import BAD_TOKEN, FakeDiscord
+from tests.discord.fake_discord import APP_ID, BAD_TOKEN, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _text
 from tests.slack.fake_slack import LoopThread
+from tests.unrelated_corpus import ARTICLES, DAY, write_unrelated_corpus
 
 
 def _environ(extra: dict[str, str]) -> dict[str, str]:
@@ -77,7 +78,7 @@ def test_bad_digest_channel_is_refused_at_start(tmp_path: Path) -> None:
 
 def test_poster_sends_the_digest_to_its_channel(discord_bot: Connected, seeds_bot: TeamBot) -> None:
     digest = seeds_bot.digest(whole_days(date(2026, 2, 14), date(2026, 2, 14), ZoneInfo("UTC")))
-    post = digest_poster(discord_bot.clients)
+    post = digest_poster(discord_bot.clients, digest_stories=10)
     destination = Destination("discord", "600", Schedule(datetime.min.time(), ZoneInfo("UTC")))
     post(destination, digest)  # from this (non-loop) thread, as the scheduler does
     (message,) = discord_bot.wait("messages", 1)
@@ -91,7 +92,7 @@ def test_poster_before_connecting_fails_so_the_scheduler_retries() -> None:
     from bot.errors import BotError
 
     with pytest.raises(BotError, match="not connected"):
-        digest_poster([])(
+        digest_poster([], digest_stories=10)(
             Destination("discord", "1", Schedule(datetime.min.time(), ZoneInfo("UTC"))), None
         )  # type: ignore[arg-type]
 
@@ -127,3 +128,44 @@ def test_discord_process_posts_the_scheduled_digest_and_stops_cleanly(
     assert "invite it with https://discord.com/oauth2/authorize?client_id=900" in err
     assert "scope=bot+applications.commands" in err
     assert TOKEN not in out + err and "Traceback" not in err
+
+
+def test_discord_process_shows_teambot_digest_stories_in_full(
+    fake: FakeDiscord, loop: LoopThread, tmp_path: Path
+) -> None:
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_API_URL": fake.api_url,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DISCORD_DIGEST_CHANNELS": f"600@{due:%H:%M} UTC daily",
+        "TEAMBOT_CORPUS": str(write_unrelated_corpus(tmp_path / "corpus")),
+        "TEAMBOT_DATA_DIR": str(tmp_path / "data"),
+        "TEAMBOT_DIGEST_STORIES": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "discord"],
+        env=_environ(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        (posted,) = loop.run(fake.wait_for("messages", 1, timeout=60), 70)
+        options = [{"name": "date", "type": 3, "value": DAY}]
+        loop.run(
+            fake.dispatch("INTERACTION_CREATE", interaction_payload("41001", "digest", options))
+        )
+        replied = loop.run(fake.wait_for("messages", 2, timeout=30), 40)[1]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert replied["path"] == f"webhooks/{APP_ID}/tok-41001"
+    for message in (posted, replied):  # the scheduled digest, and a /digest reply
+        full, brief = message["embeds"]
+        assert full["title"].startswith("1. ")  # one story in full
+        lines = brief["description"].split("\n")  # then one line for each other story
+        assert "title" not in brief and len(lines) == len(ARTICLES) - 1
+        assert all(line.startswith(f"{n}. ") for n, line in enumerate(lines, 2))
+        assert all(line.endswith(" (1 source)") for line in lines)
