@@ -119,8 +119,18 @@ def story_names(ordered: Sequence[Report]) -> tuple[str, ...]:
             counts[key] += 1
             rank.setdefault(key, (position, r))
             spelled.setdefault(key, name)
-    ranked = sorted(counts, key=lambda k: (-counts[k], rank[k]))
-    return tuple(spelled[k] for k in ranked[:MAX_NAMES])
+    kept: list[str] = []
+    for key in sorted(counts, key=lambda k: (-counts[k], rank[k])):
+        # "Board" beside "Oversight Board", "President Donald Trump" beside "Trump":
+        # one name, shown as it ranks first.
+        if not any(_within(key, other) or _within(other, key) for other in kept):
+            kept.append(key)
+    return tuple(spelled[k] for k in kept[:MAX_NAMES])
+
+
+def _within(short: str, long: str) -> bool:
+    """True when ``short`` occurs in ``long`` as whole words."""
+    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None
 
 
 def stands_alone(sentence: str) -> bool:
@@ -136,7 +146,14 @@ def readable_after(sentence: str) -> bool:
         return False
     quotes = sum(sentence.count(q) for q in '"“”')
     opens_quoted = sentence[0] in _QUOTES
-    return not opens_quoted and quotes % 2 == 0 and sentence[0].isupper() and sentence[-1] in ".!?"
+    cut_short = sentence.endswith(("...", "…"))  # a teaser the source truncated
+    return (
+        not opens_quoted
+        and not cut_short
+        and quotes % 2 == 0
+        and sentence[0].isupper()
+        and sentence[-1] in ".!?"
+    )
 
 
 def _subject_sentence(
@@ -148,8 +165,8 @@ def _subject_sentence(
         for sentence in report.sentences:
             if sentence in used or not stands_alone(sentence):
                 continue
-            at = sentence.lower().find(lowered)
-            if at >= 0 and _words(sentence[:at]) < SUBJECT_WORDS:
+            found = re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", sentence.lower())
+            if found and _words(sentence[: found.start()]) < SUBJECT_WORDS:
                 weight = weigh(sentence)
                 if best is None or weight > best[0]:
                     best = (weight, report.source, sentence)

@@ -6,10 +6,19 @@ import re
 from collections import Counter
 
 # A capitalised word (or CamelCase, or an acronym), optionally followed by more
-# capitalised words or by a version ("Seedance 2.0", "Spark X2", "GLM-5").
+# capitalised words, by a version ("Seedance 2.0", "Spark X2", "GLM-5"), by a
+# middle initial ("Donald J. Trump"), or by "of"/"for" and a capitalised word
+# ("Bureau of Labor Statistics", "Centers for Disease Control"), except after an
+# all-capitals word, which is a title there ("CEO of Alibaba").
+_WORD = r"[A-Z][\w]*(?:[-.][\w]+)*"
 _NAME = re.compile(
-    r"(?<![\w.])([A-Z][\w]*(?:[-.][\w]+)*(?:[ \t]+(?:[A-Z][\w]*(?:[-.][\w]+)*|\d+(?:\.\d+)+))*)"
+    rf"(?<![\w.])({_WORD}(?:[ \t]+[A-Z]\.(?=[ \t]+[A-Z])|[ \t]+{_WORD}|[ \t]+\d+(?:\.\d+)+"
+    rf"|(?<=[a-z])[ \t]+(?:of|for)[ \t]+{_WORD})*)"
 )
+# A short word always written with a full stop after it is an abbreviated title or
+# place ("Gov. Ron DeSantis", "Rep.", "D-Calif."), not a name of its own.
+_ABBREVIATION_LETTERS = 4
+_AFTER_ABBREVIATION = re.compile(r"(?<![\w.])[A-Z][a-z]{0,3}\.$")
 # Capitalised words that open sentences or dates rather than name anything:
 # trimmed from either end of a name.
 _EDGE_WORDS = frozenset(
@@ -42,13 +51,16 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
     """
     counts: Counter[str] = Counter()
     mid_sentence: set[str] = set()
+    unabbreviated: set[str] = set()
     for match in _NAME.finditer(text):
         name = _clean(match.group(1))
         if not name:
             continue
         counts[name] += 1
+        if text[match.end() : match.end() + 1] != ".":
+            unabbreviated.add(name)
         before = text[: match.start()].rstrip(" \t")
-        if before and before[-1] not in '.!?\n"“‘(':
+        if (before and before[-1] not in '.!?\n"“‘(') or _AFTER_ABBREVIATION.search(before):
             mid_sentence.add(name)
     # A capitalised word that also appears in lower case ("Rapid creation ..." in a
     # bullet, "rapid releases" in prose) is an ordinary word, not a name.
@@ -57,7 +69,9 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
     ranked = [
         n
         for n, _ in weighted.most_common()
-        if n in mid_sentence and not (" " not in n and n.lower() in lower_words)
+        if n in mid_sentence
+        and not (" " not in n and n.lower() in lower_words)
+        and (n in unabbreviated or " " in n or len(n) > _ABBREVIATION_LETTERS)
     ]
     return ranked[:limit]
 

@@ -127,3 +127,18 @@ def test_every_article_is_in_exactly_one_story() -> None:
     ]
     ids = [key for group in _groups(articles) for key in group]
     assert sorted(ids) == sorted(a.ref.article_id for a in articles)
+
+
+def test_names_stay_whole_and_drop_titles_and_fragments() -> None:
+    from bot.text.entities import named_entities
+
+    text = (
+        "Officials said the Bureau of Labor Statistics would report on Friday. Later, "
+        "former President Donald J. Trump met Gov. Ron DeSantis in Southeast Asia, where "
+        "Hugging Face and Kling 3.0 were discussed. Then Gov. Ron DeSantis left for Southeast Asia."
+    )
+    names = named_entities(text, limit=20)
+    for whole in ("Bureau of Labor Statistics", "Ron DeSantis", "Southeast Asia", "Hugging Face"):
+        assert whole in names
+    assert "Kling 3.0" in names and "President Donald J. Trump" in names
+    assert not {"Gov", "Southeast", "Asia", "Labor Statistics", "Kling"} & set(names)

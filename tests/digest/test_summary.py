@@ -71,3 +71,12 @@ def test_seed_stories_read_alone_with_whole_names_and_sourced_key_points(make_bo
     assert len(week.key_points) >= 3
     assert "Southeast Asia" in january.entities and "Southeast" not in january.entities
     assert {"RynnBrain", "Seedance 2.0", "Kling 3.0", "GLM-5"} <= set(week.entities)
+
+
+def test_a_truncated_teaser_is_not_a_summary_sentence() -> None:
+    assert not stands_alone(
+        "Cory Booker and Tim Scott have been leading the charge to craft a bill..."
+    )
+    assert not stands_alone(
+        "Cory Booker and Tim Scott have been leading the charge to craft a bill…"
+    )
