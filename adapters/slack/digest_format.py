@@ -106,7 +106,7 @@ class _Pages:
 
     def add(self, blocks: list[Block]) -> bool:
         """Adds ``blocks`` to one message; False when that would need too many messages."""
-        size = sum(_chars(b) for b in blocks)
+        size = sum(block_chars(b) for b in blocks)
         if not self._room(len(blocks), size):
             if len(self._messages) >= self._limit:
                 return False
@@ -179,7 +179,8 @@ def _button(value: str) -> Block:
     }
 
 
-def _chars(block: Block) -> int:
+def block_chars(block: Block) -> int:
+    """The characters of text in ``block`` that count towards ``MESSAGE_CHARS``."""
     texts = [block.get("text", {}).get("text", "")]
     texts += [e.get("text", "") for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
     return sum(len(t) for t in texts)

@@ -39,6 +39,7 @@ NOT_A_MEMBER = (
     "with `/invite @teambot` to get it whole. Here are the first stories."
 )
 NOT_POSTED = "I couldn't post that digest in this channel (Slack said {code}). Here is its start."
+CUT_SHORT = "Sorry: Slack stopped me partway through posting that digest. Try /digest again later."
 # The errors that mean "teambot cannot post here" (chat.postMessage's documented errors).
 _CANNOT_POST = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
 
@@ -91,7 +92,7 @@ class DigestListeners:
         try:
             await client.chat_postMessage(channel=channel, **messages[0])
         except SlackApiError as exc:
-            code = str(exc.response.get("error", "unknown_error")) if exc.response else "unknown"
+            code = _error_code(exc)
             log.warning("cannot post the digest in %s: %s", channel, code)
             note = NOT_A_MEMBER if code in _CANNOT_POST else NOT_POSTED.format(code=code)
             # The note takes one of the five messages the response_url allows.
@@ -99,8 +100,13 @@ class DigestListeners:
             await self._respond(respond, fmt.text_message(note), private=True)
             await self._respond(respond, start)
             return
-        for message in messages[1:]:
-            await client.chat_postMessage(channel=channel, **message)
+        try:
+            for message in messages[1:]:
+                await client.chat_postMessage(channel=channel, **message)
+        except SlackApiError as exc:
+            log.warning("digest cut short in %s: %s", channel, _error_code(exc))
+            await self._respond(respond, fmt.text_message(CUT_SHORT), private=True)
+            return
         await self._respond(respond, fmt.text_message(POSTED), private=True)
 
     async def _more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
@@ -128,3 +134,7 @@ class DigestListeners:
         visibility = "ephemeral" if private else self._visibility
         for message in messages:
             await respond(**message, response_type=visibility, replace_original=False)
+
+
+def _error_code(exc: SlackApiError) -> str:
+    return str(exc.response.get("error", "unknown_error")) if exc.response else "unknown_error"

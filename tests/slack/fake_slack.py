@@ -23,7 +23,8 @@ RESPONSE_URL_USES = 5  # Slack: a response_url takes "up to five" messages
 
 class FakeSlack(Recording):
     """Records every call; ``ratelimit_next`` makes the next posts answer 429;
-    ``not_in`` lists channels teambot is not a member of (``not_in_channel``).
+    ``not_in`` lists channels teambot is not a member of (``not_in_channel``);
+    ``refuse_after`` refuses posts once that many were accepted.
     A response_url refuses a sixth message, as Slack's does (``refused``)."""
 
     def __init__(self) -> None:
@@ -34,6 +35,7 @@ class FakeSlack(Recording):
         self.acks: list[dict[str, Any]] = []
         self.refused: list[dict[str, Any]] = []
         self.not_in: set[str] = set()
+        self.refuse_after: int | None = None  # posts accepted before "msg_blocks_too_long"
         self.ratelimit_next = 0
         self._uses: dict[str, int] = {}
         self.port = 0
@@ -115,6 +117,8 @@ class FakeSlack(Recording):
         if method == "chat.postMessage":
             if params.get("channel") in self.not_in:
                 return web.json_response({"ok": False, "error": "not_in_channel"})
+            if self.refuse_after is not None and len(self.posts) >= self.refuse_after:
+                return web.json_response({"ok": False, "error": "msg_blocks_too_long"})
             if self.ratelimit_next > 0:
                 self.ratelimit_next -= 1
                 return web.json_response(

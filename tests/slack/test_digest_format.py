@@ -37,7 +37,7 @@ def story_numbers(messages: list[dict[str, Any]]) -> list[int]:
 def assert_within_slack_limits(messages: list[dict[str, Any]]) -> None:
     for message in messages:
         assert message["text"] and len(message["blocks"]) <= MESSAGE_BLOCKS
-        assert sum(df._chars(b) for b in message["blocks"]) <= df.MESSAGE_CHARS
+        assert sum(df.block_chars(b) for b in message["blocks"]) <= df.MESSAGE_CHARS
         for block in message["blocks"]:
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= SECTION_CHARS

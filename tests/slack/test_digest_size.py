@@ -20,7 +20,7 @@ from adapters.slack.digest_format import (
     RESPONSE_URL_MESSAGES,
     digest_messages,
 )
-from adapters.slack.digest_listeners import NOT_A_MEMBER, POSTED
+from adapters.slack.digest_listeners import CUT_SHORT, NOT_A_MEMBER, POSTED
 from adapters.slack.server import digest_poster
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.window import Window, between
@@ -162,6 +162,17 @@ def test_not_in_the_channel_is_a_friendly_reply_with_the_first_stories(
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) < 200
     _button(digest[-1])
     assert f"…and {200 - len(numbers)} more stories." in texts(shown[-1])
+
+
+def test_a_post_refused_partway_is_reported_not_a_traceback(
+    slack: Running, windows: list[Window]
+) -> None:
+    slack.fake.refuse_after = 2
+    slack.command("/digest", "")
+    (note,) = slack.wait("responses", 1)
+    _settle()
+    assert len(slack.fake.posts) == 2 and len(slack.fake.responses) == 1
+    assert note["response_type"] == "ephemeral" and CUT_SHORT in texts(_as_message(note))
 
 
 def test_ephemeral_digests_are_never_posted_for_the_channel(
