@@ -17,6 +17,7 @@ from importlib.metadata import entry_points
 
 from bot import __version__
 from bot.errors import BotError
+from bot.signals import import_with_signals_blocked
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -55,6 +56,7 @@ def configure_logging(level: str = "WARNING") -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns its exit code (0 ok, 2 bad usage or input)."""
+    import_with_signals_blocked("numpy")  # before any command imports it: see bot.signals
     configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)

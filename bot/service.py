@@ -13,6 +13,7 @@ from bot.embed.lazy import LazyModel
 from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
 from bot.search.hybrid import Retriever
 from bot.search.index import SearchIndex
+from bot.signals import import_with_signals_blocked
 from bot.state.store import StateStore
 
 
@@ -106,7 +107,9 @@ class TeamBot:
             StateError: the state store cannot be used.
         """
         # Imported here: grouping needs scipy, which a one-shot `teambot ask` never
-        # should pay for at start-up (a quarter of a second).
+        # should pay for at start-up (a quarter of a second); its BLAS workers start
+        # as it loads, so with the signals blocked (see bot.signals).
+        import_with_signals_blocked("scipy.sparse")
         from bot.digest.builder import build_digest
 
         first_seen = self.see()

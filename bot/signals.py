@@ -1,14 +1,17 @@
 """Keeps Ctrl-C and SIGTERM on the main thread, where Python acts on them.
 
-Python runs signal handlers on the main thread, but the kernel may deliver a
-process's signal to any thread that does not block it; a signal taken by a
-worker leaves a main thread that waits at the console prompt (or in the bot's
-event loop) never told. Every thread teambot starts, and every thread a model
-library starts on teambot's behalf, blocks them.
+Python runs signal handlers on the main thread, but the kernel delivers a
+process's signal to another thread whenever the main thread blocks it for a
+moment (GNU readline does, while it redraws the prompt), and a signal taken by a
+worker leaves a main thread waiting at the console prompt never told. So every
+thread other than the main one blocks them: the ones teambot starts, the ones a
+model library starts on its behalf, and the BLAS workers numpy and scipy start
+when they are first imported.
 """
 
 from __future__ import annotations
 
+import importlib
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,3 +40,11 @@ def signals_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def import_with_signals_blocked(*modules: str) -> None:
+    """Imports ``modules`` (their native libraries may start worker threads as they
+    load) so that those workers block SIGINT and SIGTERM."""
+    with signals_blocked():
+        for name in modules:
+            importlib.import_module(name)

@@ -73,6 +73,7 @@ class Bm25sEngine:
     def build(cls, corpus: Sequence[Sequence[str]]) -> Bm25sEngine:
         import bm25s
 
+        _no_progress_monitor()
         model = bm25s.BM25(method=METHOD, k1=K1, b=B, delta=DELTA)
         model.index([list(doc) for doc in corpus], show_progress=False, create_empty_token=False)
         vocab = {str(term): int(i) for term, i in model.vocab_dict.items()}
@@ -164,3 +165,14 @@ def engine_class(name: str) -> type[Bm25sEngine] | type[RankBm25Engine]:
         return _ENGINE_CLASSES[name]
     except KeyError:
         raise ConfigError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}") from None
+
+
+def _no_progress_monitor() -> None:
+    """Stops tqdm (bm25s's progress bars, even hidden ones) from starting its monitor
+    thread: a thread of its own that could take the Ctrl-C meant for the console
+    (see ``bot.signals``). ``monitor_interval = 0`` is tqdm's documented switch."""
+    try:
+        import tqdm
+    except ImportError:  # bm25s then uses no progress bars at all
+        return
+    tqdm.tqdm.monitor_interval = 0
