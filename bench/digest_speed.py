@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.story_metrics import bcubed  # noqa: E402
 from bench.synthetic import vocabulary  # noqa: E402
 from bot.digest.builder import build_digest  # noqa: E402
 from bot.digest.window import whole_days  # noqa: E402
@@ -37,8 +38,8 @@ MODELS = 140
 COPIES = 120
 
 
-def articles(count: int, seed: int = 5) -> tuple[list[Article], int]:
-    """``count`` articles in stories over one week; also returns the story count."""
+def articles(count: int, seed: int = 5) -> tuple[list[Article], list[int]]:
+    """``count`` articles in stories over one week, and each one's generated story."""
     rng = random.Random(seed)
     vocab = vocabulary(20_000, rng)
     common, rare = vocab[:2000], vocab[2000:]
@@ -50,6 +51,7 @@ def articles(count: int, seed: int = 5) -> tuple[list[Article], int]:
         for w in rng.sample(rare, MODELS)
     ]
     out: list[Article] = []
+    story_of: list[int] = []
     stories = 0
     start = date(2026, 3, 2)
     while len(out) < count:
@@ -67,6 +69,7 @@ def articles(count: int, seed: int = 5) -> tuple[list[Article], int]:
                 text = _report(rng, event, names, common, companies)
                 template = text if copies else None
             n = len(out)
+            story_of.append(stories)
             out.append(
                 Article(
                     id=f"a{n:06d}",
@@ -75,7 +78,7 @@ def articles(count: int, seed: int = 5) -> tuple[list[Article], int]:
                     published=day + timedelta(days=rng.choice([0, 0, 0, 1])),
                 )
             )
-    return out, stories
+    return out, story_of
 
 
 def _report(
@@ -94,7 +97,7 @@ def _report(
 
 
 def run_one(count: int, models: str) -> None:
-    corpus, stories = articles(count)
+    corpus, story_of = articles(count)
     static = LazyModel(models, "static")
     started = time.perf_counter()
     index = build_index(
@@ -109,10 +112,13 @@ def run_one(count: int, models: str) -> None:
     digest = build_digest(index, first_seen, window, utc)
     took = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    copies = max(len(s.articles) for s in digest.stories)
+    found = {a.article_id: n for n, s in enumerate(digest.stories) for a in s.articles}
+    f1 = bcubed([found[a.id] for a in corpus], story_of)[2]
+    copies = {found[a.id] for a, story in zip(corpus, story_of, strict=True) if story == 1}
     print(
-        f"{count:>7} articles ({stories} generated stories): digest {took:6.2f} s, "
-        f"{len(digest.stories)} stories, largest {copies}; index {indexed:5.1f} s; "
+        f"{count:>7} articles ({len(set(story_of))} generated stories): digest {took:6.2f} s, "
+        f"{len(digest.stories)} stories (B-cubed F1 {f1:.3f}; the {COPIES} copies in "
+        f"{len(copies)}); index {indexed:5.1f} s; "
         f"peak memory {peak:,.0f} MiB",
         flush=True,
     )

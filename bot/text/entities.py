@@ -59,7 +59,8 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
         counts[name] += 1
         if text[match.end() : match.end() + 1] != ".":
             unabbreviated.add(name)
-        before = text[: match.start()].rstrip(" \t")
+        # Only the few characters before the name matter (a sentence end, "Gov.").
+        before = text[max(0, match.start() - 16) : match.start()].rstrip(" \t")
         if (before and before[-1] not in '.!?\n"“‘(') or _AFTER_ABBREVIATION.search(before):
             mid_sentence.add(name)
     # A capitalised word that also appears in lower case ("Rapid creation ..." in a
