@@ -9,8 +9,9 @@ them through a "More" button (see ``adapters.digest_pages``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from adapters.wording import plural
 from bot.models import ArticleRef, Digest, KeyPoint, Story
@@ -97,3 +98,37 @@ def more_stories(remaining: int) -> str:
 def unlisted_sources(count: int) -> str:
     """'…and 12 more sources'."""
     return f"…and {plural(count, 'more source')}"
+
+
+Part = TypeVar("Part", contravariant=True)
+
+
+class Pages(Protocol[Part]):
+    """A platform's messages being filled: each ``add`` says whether it still fit."""
+
+    def add(self, parts: Part) -> bool: ...
+
+    def add_line(self, text: str) -> bool: ...
+
+
+def fill(
+    pages: Pages[Part],
+    digest: Digest,
+    full: int,
+    start: int,
+    render: Callable[[FullStory], Part],
+    escape: Callable[[str], str],
+) -> int:
+    """Adds the digest's stories from ``start`` (in full, then one line each) until
+    ``pages`` are full; returns how many stories are shown up to the last that fit."""
+    shown = max(0, start)
+    for item in items(digest, full, start):
+        fits = (
+            pages.add(render(item))
+            if isinstance(item, FullStory)
+            else pages.add_line(escape(item.text()))
+        )
+        if not fits:
+            break
+        shown += 1
+    return shown

@@ -52,15 +52,7 @@ def digest_replies(
     total = plural(len(digest.stories), "story")
     heading = f"**Digest {span}: {total}**" if start == 0 else f"**Digest {span}, continued**"
     pages = _Pages(limit)
-    shown = max(0, start)
-    for item in layout.items(digest, full, start):
-        if isinstance(item, layout.FullStory):
-            fits = pages.add(_full_story(item))
-        else:
-            fits = pages.add_line(escape(item.text()))
-        if not fits:
-            break
-        shown += 1
+    shown = layout.fill(pages, digest, full, start, _full_story, escape)
     remaining = len(digest.stories) - shown
     closing = layout.more_stories(remaining) if remaining > 0 else ""
     more = page_token(digest, shown) if remaining > 0 else None

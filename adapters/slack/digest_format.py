@@ -58,15 +58,7 @@ def digest_messages(
     heading = f"Digest {span}: {total}" if start == 0 else f"Digest {span}, continued"
     pages = _Pages(limit)
     pages.add([_section(f"*{escape(heading)}*")])
-    shown = max(0, start)
-    for item in layout.items(digest, full, start):
-        if isinstance(item, layout.FullStory):
-            fits = pages.add(_full_story(item))
-        else:
-            fits = pages.add_line(escape(item.text()))
-        if not fits:
-            break
-        shown += 1
+    shown = layout.fill(pages, digest, full, start, _full_story, escape)
     remaining = len(digest.stories) - shown
     if remaining > 0:
         pages.close(

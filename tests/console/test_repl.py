@@ -135,7 +135,15 @@ def test_person_at_a_terminal_asks_and_quits(tmp_path: Path) -> None:
     assert "advertising agency" in answer and "Sources:\n  [1] It's been a big" in answer
     term.wait_for_keys()
     term.type("\x03")  # Ctrl-C at the prompt: a fresh prompt, not an exit
-    term.expect("teambot> ")
+    try:
+        term.expect("teambot> ", timeout=10)
+    except AssertionError:
+        # CPython's readline acts on a Ctrl-C that lands while it is still setting
+        # up the prompt only at the next key (see ``wait_for_keys``); a person
+        # presses it again. The console must still be there and answer it.
+        term.wait_for_keys()
+        term.type("\x03")
+        term.expect("teambot> ")
     term.type("/help\r")
     assert "/quit           leave" in term.expect("teambot> ")
     term.type("\x04")  # Ctrl-D leaves

@@ -7,9 +7,7 @@ full fit has the shape the answerer reads, and its thresholds are ordered.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,19 +15,13 @@ import pytest
 
 from bot.answer.features import FEATURES, QUESTION_FEATURES
 from bot.answer.model import WEIGHTS, AnswerModel, fusion_weight, load_model
+from tests.bench_scripts import load_bench_script
 
-BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 STORED = json.loads(WEIGHTS.read_text(encoding="utf-8"))
 
 
 def _fit_module() -> ModuleType:
-    sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location("fit_answers", BENCH / "fit_answers.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fit_answers"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("fit_answers")
 
 
 def test_weights_name_their_script_and_hold_both_variants() -> None:

@@ -7,9 +7,7 @@ beside the full one; the full fit has the shape the grouping reads.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,19 +15,14 @@ import pytest
 
 from bot.digest.grouping import story_model
 from bot.digest.pairs import SIGNALS
+from tests.bench_scripts import load_bench_script
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STORED = json.loads((ROOT / "bot" / "digest" / "weights.json").read_text(encoding="utf-8"))
 
 
 def _fit_module() -> ModuleType:
-    sys.path.insert(0, str(ROOT))
-    spec = importlib.util.spec_from_file_location("fit_stories", ROOT / "bench" / "fit_stories.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["fit_stories"] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_bench_script("fit_stories")
 
 
 def test_weights_name_their_script_and_hold_both_variants() -> None:

@@ -29,6 +29,17 @@ def _environ(extra: dict[str, str]) -> dict[str, str]:
     return {**environ, **extra}
 
 
+def _start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
+    """``teambot discord`` as its own process, with ``env`` over a clean environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "discord"],
+        env=_environ(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_missing_token_exits_2_naming_it(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "bot", "discord"],
@@ -109,13 +120,7 @@ def test_discord_process_posts_the_scheduled_digest_and_stops_cleanly(
         "TEAMBOT_DATA_DIR": str(tmp_path),
         "TEAMBOT_LOG_LEVEL": "DEBUG",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "discord"],
-        env=_environ(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_bot(env)
     try:
         (message,) = loop.run(fake.wait_for("messages", 1, timeout=60), 70)
         assert message["path"] == "channels/600/messages" and "Digest since" in _text(message)
@@ -143,13 +148,7 @@ def test_discord_process_shows_teambot_digest_stories_in_full(
         "TEAMBOT_DATA_DIR": str(tmp_path / "data"),
         "TEAMBOT_DIGEST_STORIES": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "discord"],
-        env=_environ(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = _start_bot(env)
     try:
         (posted,) = loop.run(fake.wait_for("messages", 1, timeout=60), 70)
         options = [{"name": "date", "type": 3, "value": DAY}]

@@ -18,28 +18,40 @@ from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 from tests.unrelated_corpus import ARTICLES, write_unrelated_corpus
 
 
-def test_slack_process_posts_the_scheduled_digest_and_stops_cleanly(
-    fake: FakeSlack, loop: LoopThread, tmp_path: Path
-) -> None:
-    due = datetime.now(UTC) - timedelta(minutes=1)
+def _start_bot(fake: FakeSlack, port: int, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``teambot slack`` as its own process against the fake, with ``env`` over a clean
+    environment."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMBOT_"))}
     environ.update(
         {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": "process-signing-secret",
             "SLACK_API_URL": fake.api_url,
-            "SLACK_DIGEST_CHANNELS": f"C1; C2@{due:%H:%M} UTC daily",
-            "TEAMBOT_DIGEST_TIME": f"{(due + timedelta(hours=3)):%H:%M}",
-            "TEAMBOT_DATA_DIR": str(tmp_path),
-            "TEAMBOT_LOG_LEVEL": "DEBUG",
+            **env,
         }
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "slack", "--port", str(_free_port()), "--host", "127.0.0.1"],
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "slack", "--port", str(port), "--host", "127.0.0.1"],
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+    )
+
+
+def test_slack_process_posts_the_scheduled_digest_and_stops_cleanly(
+    fake: FakeSlack, loop: LoopThread, tmp_path: Path
+) -> None:
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    proc = _start_bot(
+        fake,
+        _free_port(),
+        {
+            "SLACK_DIGEST_CHANNELS": f"C1; C2@{due:%H:%M} UTC daily",
+            "TEAMBOT_DIGEST_TIME": f"{(due + timedelta(hours=3)):%H:%M}",
+            "TEAMBOT_DATA_DIR": str(tmp_path),
+            "TEAMBOT_LOG_LEVEL": "DEBUG",
+        },
     )
     try:
         (post,) = loop.run(fake.wait_for("posts", 1, timeout=60), 70)
@@ -59,25 +71,16 @@ def test_slack_process_shows_teambot_digest_stories_in_full(
     fake: FakeSlack, loop: LoopThread, tmp_path: Path
 ) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TEAMBOT_"))}
-    environ.update(
+    port = _free_port()
+    proc = _start_bot(
+        fake,
+        port,
         {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": "process-signing-secret",
-            "SLACK_API_URL": fake.api_url,
             "SLACK_DIGEST_CHANNELS": f"C3@{due:%H:%M} UTC daily",
             "TEAMBOT_CORPUS": str(write_unrelated_corpus(tmp_path / "corpus")),
             "TEAMBOT_DATA_DIR": str(tmp_path / "data"),
             "TEAMBOT_DIGEST_STORIES": "1",
-        }
-    )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "slack", "--port", str(port), "--host", "127.0.0.1"],
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        },
     )
     try:
         (post,) = loop.run(fake.wait_for("posts", 1, timeout=60), 70)
