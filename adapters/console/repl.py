@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,10 @@ def run_repl(session: ConsoleSession, history: Path | None, stdin: TextIO = sys.
     """
     interactive = stdin.isatty() and sys.stdout.isatty()
     if interactive:
+        # A program started in the background of a shell without job control (a
+        # script's `&`, some terminals' launchers) inherits Ctrl-C ignored, and Python
+        # then never turns it into KeyboardInterrupt; at a prompt it must.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         _start_history(history)
         print(session.banner())
     try:
