@@ -1,4 +1,5 @@
-"""The "More" button's state: which digest, and the story it continues from.
+"""The "More" buttons' state: which digest and the story it continues from, or
+the article a ``/sources`` page continues from.
 
 A button carries its state in its own value (a Slack button ``value``, a
 Discord ``custom_id``), so a click works after a restart and on any replica.
@@ -7,7 +8,8 @@ first-seen times are stored, so the same window gives the same stories.
 
 Forms (at most 60 characters: Discord allows 100 in a ``custom_id``):
 ``d:2026-02-14:2026-02-14:30`` for whole days, ``t:<since>:<until>:30`` for a
-span, its bounds in microseconds since the epoch.
+span, its bounds in microseconds since the epoch; ``s:20`` for the article list
+from its 21st article (the list is rebuilt on each click, newest first).
 """
 
 from __future__ import annotations
@@ -18,15 +20,22 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.digest.window import Window, between, whole_days
-from bot.errors import WindowError
+from bot.errors import BotError, WindowError
 from bot.models import Digest
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAYS = re.compile(r"d:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2}):(\d{1,6})")
 _SPAN = re.compile(r"t:(-?\d{1,18}):(-?\d{1,18}):(\d{1,6})")
+_SOURCES = re.compile(r"s:(\d{1,9})")
 #: What a user sees when a button's state cannot be read (tampered with, or from
 #: an incompatible version).
 STALE = "that button is out of date; ask for the digest again with /digest"
+SOURCES_STALE = "that button is out of date; list the articles again with /sources"
+#: Articles one ``/sources`` page lists at most. A page is one message on every
+#: platform: a 20,000-article corpus needs over 250 Discord messages, far past the
+#: five a Slack response_url takes. Twenty lines read at a glance; a formatter
+#: stops sooner when long titles or URLs fill its message first.
+SOURCES_PAGE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +80,19 @@ def _micros(moment: datetime) -> int:
 
 def _instant(micros: str, zone: ZoneInfo) -> datetime:
     return (_EPOCH + timedelta(microseconds=int(micros))).astimezone(zone)
+
+
+def sources_token(start: int) -> str:
+    """The state of a "More articles" button that continues the list at index ``start``."""
+    return f"s:{max(0, start)}"
+
+
+def read_sources_token(token: str) -> int:
+    """The article index a "More articles" button's state names.
+
+    Raises:
+        BotError: a value this module did not write.
+    """
+    if found := _SOURCES.fullmatch(token.strip()):
+        return int(found[1])
+    raise BotError(SOURCES_STALE)

@@ -1,4 +1,5 @@
-"""Wording shared by every adapter's formatter (plain text, no markup)."""
+"""Wording shared by every adapter (plain text, no markup): what a message that is
+a command says, and the phrases every formatter uses."""
 
 from __future__ import annotations
 
@@ -22,3 +23,56 @@ def plural(count: int, noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
         return f"{count} {noun[:-1]}ies"
     return f"{count} {noun}s"
+
+
+#: A message that is one of these words and nothing else is a command, in every
+#: adapter, never a question ("@teambot help" must not get an answer about help).
+HELP = "help"
+SOURCES = "sources"
+#: What teambot is, first in every adapter's help text.
+ABOUT = (
+    "I answer questions from the team's news articles: each answer quotes the "
+    "sentences it comes from and links their sources, and when no article answers "
+    "a question I say so instead of guessing."
+)
+
+
+def command_word(text: str) -> str | None:
+    """``HELP`` or ``SOURCES`` when that word is the whole message; else ``None``.
+
+    Case, a leading ``/`` and trailing ``?``, ``!`` or ``.`` are ignored: "Help?",
+    "/sources" and "sources." are commands, "help me with Kling" is a question.
+    """
+    word = text.strip().rstrip("?!. ").lstrip("/").strip().lower()
+    return word if word in (HELP, SOURCES) else None
+
+
+def help_text(ask: str, digest: str, sources: str, more: str = "") -> str:
+    """The help text: what teambot does, then one line per thing a person can type.
+
+    Args:
+        ask: how to ask on this platform.
+        digest: how to ask for a digest.
+        sources: how to list the articles.
+        more: a closing line of the platform's own, if any.
+    """
+    lines = [
+        ABOUT,
+        "",
+        f"• {ask}",
+        f"• {digest}: the stories new in the last 24 hours, or on that day",
+        f"• {sources}: the articles I know, newest first",
+        "• help: this text",
+    ]
+    return "\n".join([*lines, more] if more else lines)
+
+
+def sources_heading(total: int, first: int, last: int) -> str:
+    """'No articles.', '5 articles, newest first:' or, for one page of a longer
+    list, '20,000 articles, newest first (21–40):' (``first``/``last`` count from 1)."""
+    if total == 0:
+        return "No articles."
+    count = "1 article" if total == 1 else f"{total:,} articles"
+    if first <= 1 and last >= total:
+        return f"{count}, newest first:"
+    return f"{count}, newest first ({first:,}–{last:,}):"

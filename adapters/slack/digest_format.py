@@ -13,20 +13,21 @@ from adapters.digest_pages import page_token
 from adapters.slack.format import (
     CONTEXT_ELEMENTS,
     MESSAGE_BLOCKS,
+    MESSAGE_CHARS,
     SECTION_CHARS,
     Block,
     Message,
+    block_chars,
+    button,
+    cut,
     escape,
+    mrkdwn,
     source_line,
     text_message,
 )
 from adapters.wording import digest_span, plural
 from bot.models import ArticleRef, Digest
 
-#: Text in one message's blocks. Slack documents no total, but refuses messages
-#: whose blocks hold more than about 13,200 characters with ``msg_blocks_too_long``
-#: (slackapi/bolt-js#2509); 12,000 leaves room for link markup.
-MESSAGE_CHARS = 12_000
 #: Messages a ``response_url`` accepts: "up to five times within 30 minutes"
 #: (Slack, "Handling user interaction").
 RESPONSE_URL_MESSAGES = 5
@@ -62,21 +63,24 @@ def digest_messages(
     remaining = len(digest.stories) - shown
     if remaining > 0:
         pages.close(
-            [_section(escape(layout.more_stories(remaining))), _button(page_token(digest, shown))]
+            [
+                _section(escape(layout.more_stories(remaining))),
+                button(MORE_ACTION, "More stories", page_token(digest, shown)),
+            ]
         )
     return pages.messages(heading)
 
 
 def _full_story(item: layout.FullStory) -> list[Block]:
     story = item.story
-    summary = _cut(escape(story.summary), layout.SUMMARY_CHARS)
-    headline = _cut(escape(story.headline), SECTION_CHARS - len(summary) - 10)
+    summary = cut(escape(story.summary), layout.SUMMARY_CHARS)
+    headline = cut(escape(story.headline), SECTION_CHARS - len(summary) - 10)
     blocks: list[Block] = [{"type": "divider"}, _section(f"*{item.number}. {headline}*\n{summary}")]
     if item.key_points:
-        points = [f"• {_cut(escape(p.text), POINT_CHARS)} [{p.source}]" for p in item.key_points]
+        points = [f"• {cut(escape(p.text), POINT_CHARS)} [{p.source}]" for p in item.key_points]
         blocks.append(_section("\n".join(points)))
     if story.entities:
-        names = _cut(escape(", ".join(story.entities)), NAMES_CHARS)
+        names = cut(escape(", ".join(story.entities)), NAMES_CHARS)
         blocks.append(_context([f"Names: {names}"]))
     sources = [_source(n, ref) for n, ref in item.sources]
     if item.unlisted:
@@ -143,47 +147,13 @@ class _Pages:
 
 
 def _source(number: int, ref: ArticleRef) -> str:
-    line = f"[{number}] {source_line(ref)}"
-    # A context element holds SECTION_CHARS; cutting a link would break it, so a
-    # source too long for one (a huge URL) is shown without its link.
-    return line if len(line) <= SECTION_CHARS else _cut(f"[{number}] {escape(ref.title)}", 300)
+    # source_line keeps room for the number within a context element's SECTION_CHARS.
+    return f"[{number}] {source_line(ref)}"
 
 
 def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": mrkdwn(text)}
 
 
 def _context(items: list[str]) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in items]}
-
-
-def _button(value: str) -> Block:
-    return {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": MORE_ACTION,
-                "text": {"type": "plain_text", "text": "More stories"},
-                "value": value,
-            }
-        ],
-    }
-
-
-def block_chars(block: Block) -> int:
-    """The characters of text in ``block`` that count towards ``MESSAGE_CHARS``."""
-    texts = [block.get("text", {}).get("text", "")]
-    texts += [e.get("text", "") for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
-    return sum(len(t) for t in texts)
-
-
-def _cut(text: str, limit: int) -> str:
-    """``text`` within ``limit`` characters, never ending inside an entity (``&amp;``)."""
-    if len(text) <= limit:
-        return text
-    cut = text[: max(0, limit - 1)]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut.rstrip() + "…"
+    return {"type": "context", "elements": [mrkdwn(t) for t in items]}

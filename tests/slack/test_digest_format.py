@@ -9,7 +9,8 @@ from typing import Any
 
 from adapters.digest_pages import page_token, read_page
 from adapters.slack import digest_format as df
-from adapters.slack.format import CONTEXT_ELEMENTS, MESSAGE_BLOCKS, SECTION_CHARS
+from adapters.slack.format import CONTEXT_ELEMENTS, MESSAGE_BLOCKS, MESSAGE_CHARS, SECTION_CHARS
+from adapters.slack.format import block_chars as fmt_block_chars
 from bot.digest.window import between
 from bot.models import Digest
 from tests.big_digest import big_digest
@@ -37,7 +38,7 @@ def story_numbers(messages: list[dict[str, Any]]) -> list[int]:
 def assert_within_slack_limits(messages: list[dict[str, Any]]) -> None:
     for message in messages:
         assert message["text"] and len(message["blocks"]) <= MESSAGE_BLOCKS
-        assert sum(df.block_chars(b) for b in message["blocks"]) <= df.MESSAGE_CHARS
+        assert sum(fmt_block_chars(b) for b in message["blocks"]) <= MESSAGE_CHARS
         for block in message["blocks"]:
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= SECTION_CHARS

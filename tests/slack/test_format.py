@@ -78,8 +78,11 @@ def test_corrected_spelling_is_shown() -> None:
 
 def test_sections_stay_within_3000_characters_in_order() -> None:
     long = " ".join(f"word{n} &" for n in range(2000))
-    (message,) = fmt.text_message(long)
-    chunks = [b["text"]["text"] for b in message["blocks"]]
+    messages = fmt.text_message(long)
+    chunks = [b["text"]["text"] for m in messages for b in m["blocks"]]
+    # 26,890 characters once escaped: three messages, each within MESSAGE_CHARS.
+    assert len(messages) == 3
+    assert all(sum(map(fmt.block_chars, m["blocks"])) <= fmt.MESSAGE_CHARS for m in messages)
     assert len(chunks) > 1 and all(len(c) <= fmt.SECTION_CHARS for c in chunks)
     assert " ".join(chunks) == fmt.escape(long)
     assert not any(
@@ -159,3 +162,80 @@ def test_blank_slack_settings_mean_unset(monkeypatch) -> None:  # type: ignore[n
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret-value")
     settings = load_slack_settings()
     assert settings.app_token is None and settings.secrets() == ["xoxb-1234567890", "s3cret-value"]
+
+
+def _mrkdwn(message: fmt.Message) -> list[dict]:  # type: ignore[type-arg]
+    objects = []
+    for block in message["blocks"]:
+        if block.get("text", {}).get("type") == "mrkdwn":
+            objects.append(block["text"])
+        objects += [e for e in block.get("elements", []) if e.get("type") == "mrkdwn"]
+    return objects
+
+
+def test_fallback_text_stays_within_its_limit_after_escaping() -> None:
+    answer = Answer("q", False, "<&> " * 1000)  # 4,000 characters, 16,000 once escaped
+    message, *_ = fmt.answer_messages(answer)
+    assert len(message["text"]) <= fmt.FALLBACK_CHARS
+    assert message["text"].endswith("…") and "&lt;&amp;&gt;" in message["text"]
+    assert not message["text"][:-1].rstrip().endswith(("&", "&a", "&am", "&amp", "&l", "&lt"))
+
+
+def test_every_mrkdwn_text_is_verbatim_so_slack_parses_no_plain_mention_or_url() -> None:
+    # Slack's default (verbatim false) turns "@channel" and bare URLs in text into
+    # mentions and links; article text must stay text.
+    answer = Answer("q", True, "x", (Citation(REF, "Ping @channel at https://evil.example"),))
+    messages = [*fmt.answer_messages(answer), *fmt.sources_messages([REF, BARE])]
+    objects = [o for m in messages for o in _mrkdwn(m)]
+    assert objects and all(o.get("verbatim") is True for o in objects)
+
+
+def test_a_url_cannot_close_its_link_or_plant_a_mention() -> None:
+    url = "https://x.example/a|<!channel>> <@U1> <https://evil.example|y>"
+    evil = ArticleRef("e", "T", url, None, None)
+    assert fmt.link(evil) == (
+        "<https://x.example/a%7C%3C!channel%3E%3E%20%3C%40U1%3E%20%3Chttps://evil.example%7Cy%3E|T>"
+    )
+    assert fmt.link(ArticleRef("f", "T", "http://[x", None, None)) == "T"
+
+
+def test_sources_are_one_page_newest_first_with_a_more_button() -> None:
+    from adapters.digest_pages import SOURCES_PAGE, read_sources_token
+
+    articles = [
+        ArticleRef(f"a{n}", f"Title {n} & co", f"https://x.example/{n}", "x.example", None)
+        for n in range(20_000)
+    ]
+    (first,) = fmt.sources_messages(articles)
+    text = "\n".join(o["text"] for o in _mrkdwn(first))
+    assert text.startswith("*20,000 articles, newest first (1–20):*\n1. <https://x.example/0|")
+    assert f"{SOURCES_PAGE}. <https://x.example/{SOURCES_PAGE - 1}|" in text
+    assert f"{SOURCES_PAGE + 1}. " not in text
+    button = first["blocks"][-1]
+    (element,) = button["elements"]
+    assert element["action_id"] == fmt.SOURCES_ACTION and element["text"]["text"] == "More articles"
+    start = read_sources_token(element["value"])
+    assert start == SOURCES_PAGE
+    (second,) = fmt.sources_messages(articles, start)
+    assert "*20,000 articles, newest first (21–40):*\n21. <https://x.example/20|" in "\n".join(
+        o["text"] for o in _mrkdwn(second)
+    )
+    (last,) = fmt.sources_messages(articles, 19_990)
+    assert last["blocks"][-1]["type"] != "actions"  # nothing more
+
+
+def test_a_page_of_sources_with_huge_urls_still_fits_one_message() -> None:
+    articles = [
+        ArticleRef(f"a{n}", "T" * 5000, f"https://x.example/{'p' * 2000}{n}", "s" * 5000, None)
+        for n in range(50)
+    ]
+    (message,) = fmt.sources_messages(articles)
+    assert sum(fmt.block_chars(b) for b in message["blocks"]) <= fmt.MESSAGE_CHARS
+    assert all(len(o["text"]) <= fmt.SECTION_CHARS for o in _mrkdwn(message))
+    text = "\n".join(o["text"] for o in _mrkdwn(message))
+    assert text.count("<") == text.count(">") and "1. <https://x.example/ppp" in text
+
+
+def test_sources_of_an_empty_corpus() -> None:
+    (message,) = fmt.sources_messages([])
+    assert [o["text"] for o in _mrkdwn(message)] == ["*No articles.*"]

@@ -54,7 +54,7 @@ def test_digest_and_sources_commands(http: Running) -> None:
     responses = http.wait("responses", 2)
     texts = sorted(_texts(r) for r in responses)
     assert any("Digest for 2026-02-14: 1 story" in t for t in texts)
-    assert any("5 articles:" in t for t in texts)
+    assert any("5 articles, newest first:" in t for t in texts)
 
 
 def test_bad_digest_date_is_a_friendly_reply(http: Running) -> None:

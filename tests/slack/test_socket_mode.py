@@ -64,7 +64,7 @@ def test_each_command_over_the_socket(socket: Running) -> None:
     _command(socket, "", command="/sources")
     _command(socket, "2026-01-28", command="/digest")
     texts = " ".join(_texts(r) for r in socket.wait("responses", 2))
-    assert "5 articles:" in texts and "Chinese AI Surge" in texts
+    assert "5 articles, newest first:" in texts and "Chinese AI Surge" in texts
     _command(socket, "")  # empty /ask: usage in the ack's payload, nothing else
     acks = socket.wait("acks", 3)
     assert any("/ask how many parameters" in str(a.get("payload", "")) for a in acks)
