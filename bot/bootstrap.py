@@ -18,6 +18,7 @@ from bot.errors import BotError, CorpusError
 from bot.live import LiveBot
 from bot.models import CorpusWarning
 from bot.search.cache import (
+    CacheDamaged,
     CacheMiss,
     cache_dir,
     expected_manifest,
@@ -186,6 +187,8 @@ def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], 
         index, warnings = load_index(directory, expected, tokenizer)
         log.debug("index loaded from %s", directory)
         return index, warnings, corpus_print, False
+    except CacheDamaged as damage:
+        log.warning("the index cache in %s is damaged (%s); rebuilding it", directory, damage)
     except CacheMiss as miss:
         log.info("building the index (%s)", miss)
     corpus = load_corpus(root, files)

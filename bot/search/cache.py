@@ -1,9 +1,11 @@
 """The on-disk index cache: reused while the corpus files are unchanged.
 
 A cache is keyed by the corpus path and engine, and carries a fingerprint of
-every corpus file's path, size and modification time. Any difference, any
-unreadable or inconsistent file, or another format version means a rebuild: a
-cache is never trusted, only verified.
+every corpus file's path, size and modification time. Any difference, or another
+format version, means a rebuild. So does damage: its manifest records a checksum
+of every file (``bot.search.integrity``), and a file that is missing, differs or
+cannot be read makes the cache ``CacheDamaged``. A cache is never trusted, only
+verified.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy.typing as npt
 
 from bot import __version__
 from bot.models import ArticleRef, CorpusWarning
+from bot.search import integrity
 from bot.search.dense import DenseVectors
 from bot.search.engines import DELTA, K1, METHOD, B, engine_class
 from bot.search.index import PassageTable, SearchIndex
@@ -34,11 +37,19 @@ from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: dense vectors and the surface-word vocabulary
+FORMAT = 3  # 2: dense vectors and the surface-word vocabulary; 3: file checksums
+
+#: What a cache that passed its checks can still throw while being read (a file
+#: replaced since): each means the cache is damaged, never that teambot stops.
+_READ_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 class CacheMiss(Exception):
-    """The cache is absent, stale or unreadable."""
+    """The cache is absent, stale or damaged."""
+
+
+class CacheDamaged(CacheMiss):
+    """The cache is unreadable, or differs from what was written: worth a warning."""
 
 
 def fingerprint(root: Path, files: Sequence[Path]) -> str:
@@ -115,18 +126,32 @@ def load_index(
     """Loads a verified cache.
 
     Raises:
-        CacheMiss: absent, stale, from another version, or damaged.
+        CacheDamaged: a file is missing, unreadable or not as written; the message
+            names it.
+        CacheMiss: absent, stale or from another version.
     """
+    path = directory / integrity.MANIFEST
+    if not path.is_file():
+        raise CacheMiss("no cache yet")
     try:
-        manifest = read_json(directory / "manifest.json", dict)
+        manifest = read_json(path, dict)
+    except (OSError, ValueError) as exc:
+        raise CacheDamaged(f"{path.name} is unreadable ({exc.__class__.__name__}: {exc})") from exc
+    try:
+        if "checksum" not in manifest:  # written before checksums: another format
+            raise CacheMiss("changed: format")
+        integrity.check_seal(manifest)
         stale = {k for k, v in expected.items() if manifest.get(k) != v}
         if stale:
             raise CacheMiss(f"changed: {', '.join(sorted(stale))}")
+        integrity.verify(directory, manifest)
         return _read(directory, manifest, tokenizer)
     except CacheMiss:
         raise
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-        raise CacheMiss(f"unreadable ({exc.__class__.__name__}: {exc})") from exc
+    except integrity.Damaged as exc:
+        raise CacheDamaged(str(exc)) from exc
+    except _READ_ERRORS as exc:
+        raise CacheDamaged(f"unreadable: {exc.__class__.__name__}: {exc}") from exc
 
 
 def _write(
@@ -154,8 +179,15 @@ def _write(
     engine_dir = tmp / "engine"
     engine_dir.mkdir()
     index.engine.save(engine_dir)
-    full = {**manifest, "passages": len(table), "warnings": [[w.path, w.message] for w in warnings]}
-    write_json(tmp / "manifest.json", full)  # last: a directory without it is no cache
+    full = {
+        **manifest,
+        "passages": len(table),
+        "warnings": [[w.path, w.message] for w in warnings],
+        "files": integrity.file_checksums(tmp),
+    }
+    sealed = integrity.seal(full)
+    write_json(tmp / integrity.MANIFEST, sealed)  # last: a directory without it is no cache
+    integrity.record_checked(tmp, sealed)
 
 
 def _read(

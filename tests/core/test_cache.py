@@ -24,7 +24,10 @@ def _built(corpus: Path, data: Path, caplog: pytest.LogCaptureFixture) -> bool:
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="teambot"):
         build_bot(settings_for(corpus, data))
-    return any("building the index" in r.getMessage() for r in caplog.records)
+    return any(
+        "building the index" in r.getMessage() or "rebuilding it" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_second_start_loads_the_cache(
