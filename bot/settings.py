@@ -21,6 +21,9 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 #: The articles bundled with teambot, beside the packages in a source checkout.
 BUNDLED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+#: The same articles in an installed wheel, which carries them inside the package
+#: (setup.py maps the checkout's top-level ``seeds/`` to ``bot/seeds``).
+PACKAGED_SEEDS = Path(__file__).resolve().parent / "seeds"
 
 #: Stories a digest shows in full (the rest get one line each): the default the
 #: digest-size issue asks for.
@@ -116,7 +119,13 @@ class Settings(BaseSettings):
 
     def corpus_path(self) -> Path:
         """The corpus to load: the configured one, else the bundled seeds."""
-        return self.corpus if self.corpus is not None else BUNDLED_SEEDS
+        return self.corpus if self.corpus is not None else bundled_seeds()
+
+
+def bundled_seeds() -> Path:
+    """The bundled articles: inside the package when installed from a wheel, else in
+    the source checkout."""
+    return PACKAGED_SEEDS if PACKAGED_SEEDS.is_dir() else BUNDLED_SEEDS
 
 
 def zone_info(name: str) -> ZoneInfo:
