@@ -11,13 +11,23 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from bot.corpus.files import NotRegularFile, capped_lines, open_regular, read_capped
 from bot.corpus.parse import parse_article
 from bot.errors import CorpusError
 from bot.models import Article, CorpusWarning
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The largest article read: a .txt or .md file, or one line of a .jsonl file (a
+#: .jsonl file itself has no limit: it is read a line at a time). Long-form news
+#: runs to ~100 KB; 16 MB takes book-length text (`bench/corpus_load.py` loads a
+#: 10 MB article in about a second) while a runaway file cannot exhaust memory.
+MAX_ARTICLE_BYTES = 16 * 1024 * 1024
+#: How much of a file is searched for a NUL byte, the mark of a binary file.
+_BINARY_SNIFF_BYTES = 8192
+
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,27 +68,48 @@ def load_corpus(root: Path, files: list[Path] | None = None) -> LoadedCorpus:
     warnings: list[CorpusWarning] = []
     articles: dict[str, Article] = {}
     for path in corpus_files(root) if files is None else files:
-        for article in _load_file(path, warnings):
-            other = articles.get(article.id)
-            if other is not None:
-                message = f"duplicate article id {article.id!r} (also in {other.path}); skipped"
-                warnings.append(CorpusWarning(str(path), message))
-                continue
-            articles[article.id] = article
+
+        def warn(message: str, path: Path = path) -> None:
+            warnings.append(CorpusWarning(str(path), message))
+
+        try:
+            for article in _load_file(path, warnings, warn):
+                other = articles.get(article.id)
+                if other is not None:
+                    warn(f"duplicate article id {article.id!r} (also in {other.path}); skipped")
+                    continue
+                articles[article.id] = article
+        except NotRegularFile as exc:
+            warn(f"{exc.kind}, not a regular file; skipped")
+        except OSError as exc:
+            warn(f"cannot be read ({exc.strerror or exc.__class__.__name__}); skipped")
+        except Exception as exc:  # one bad file must never stop the whole corpus
+            warn(f"cannot be loaded ({_reason(exc)}); skipped")
     return LoadedCorpus(tuple(articles.values()), tuple(warnings))
 
 
-def _load_file(path: Path, warnings: list[CorpusWarning]) -> Iterator[Article]:
-    def warn(message: str) -> None:
-        warnings.append(CorpusWarning(str(path), message))
+def _load_file(path: Path, warnings: list[CorpusWarning], warn: Warn) -> Iterator[Article]:
+    with open_regular(path) as file:
+        if _is_binary(file):
+            warn("binary content, not text; skipped")
+            return
+        if path.suffix.lower() == ".jsonl":
+            yield from _jsonl_articles(path, file, warnings, warn)
+            return
+        data = read_capped(file, MAX_ARTICLE_BYTES)
+    if data is None:
+        warn(f"larger than {_size(MAX_ARTICLE_BYTES)}; skipped")
+        return
+    text = _decode(data, warn)
+    if not text.strip():
+        warn("empty file; skipped")
+        return
+    meta: dict[str, object] = {}
+    body = text
+    if text.lstrip().startswith("---"):  # a cheap test first: YAML is slow to import
+        from bot.corpus.frontmatter import split_front_matter  # only such files pay for YAML
 
-    text = _read_text(path, warn)
-    if text is None:
-        return
-    if path.suffix.lower() == ".jsonl":
-        yield from _jsonl_articles(path, text, warnings)
-        return
-    meta, body = _split_front_matter(text, warn)
+        meta, body = split_front_matter(text, warn)
     article = parse_article(path.stem, body, meta, path=str(path), warn=warn)
     if article is None:
         warn("no article text after cleaning; skipped")
@@ -86,80 +117,95 @@ def _load_file(path: Path, warnings: list[CorpusWarning]) -> Iterator[Article]:
     yield article
 
 
-def _read_text(path: Path, warn: Callable[[str], None]) -> str | None:
+def _is_binary(file: BinaryIO) -> bool:
+    binary = b"\x00" in file.read(_BINARY_SNIFF_BYTES)
+    file.seek(0)
+    return binary
+
+
+def _decode(data: bytes, warn: Warn, *, offset: int = 0) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            warn(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
-            return None
-        data = path.read_bytes()
-    except OSError as exc:
-        warn(f"cannot be read ({exc.strerror or exc.__class__.__name__}); skipped")
-        return None
-    if b"\x00" in data[:8192]:
-        warn("binary content, not text; skipped")
-        return None
-    try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        warn(f"not valid UTF-8 (byte {exc.start}); loaded with replacement characters")
-        text = data.decode("utf-8-sig", errors="replace")
-    if not text.strip():
-        warn("empty file; skipped")
-        return None
-    return text
+        warn(f"not valid UTF-8 (byte {offset + exc.start}); loaded with replacement characters")
+        return data.decode("utf-8-sig", errors="replace")
 
 
-def _split_front_matter(text: str, warn: Callable[[str], None]) -> tuple[dict[str, object], str]:
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return {}, text
-    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
-    if end is None:
-        warn("front matter is not closed by '---'; read as plain text")
-        return {}, "\n".join(lines[1:])
-    body = "\n".join(lines[end + 1 :])
-    import yaml  # only files with front matter pay for the import
+def _jsonl_articles(
+    path: Path, file: BinaryIO, warnings: list[CorpusWarning], warn: Warn
+) -> Iterator[Article]:
+    """The articles of a .jsonl file, read a line at a time; a bad line costs only itself."""
+    offset = 0
+    bad_utf8 = False
+    empty = True
 
-    try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        warn(f"broken front matter{where}; metadata ignored, text loaded")
-        return {}, body
-    if meta is None:
-        return {}, body
-    if not isinstance(meta, dict):
-        warn("front matter is not a mapping of fields; metadata ignored, text loaded")
-        return {}, body
-    return {str(k).lower(): v for k, v in meta.items()}, body
+    def warn_once(message: str) -> None:  # one invalid-UTF-8 warning a file, as for .txt
+        nonlocal bad_utf8
+        if not bad_utf8:
+            warn(message)
+        bad_utf8 = True
 
-
-def _jsonl_articles(path: Path, text: str, warnings: list[CorpusWarning]) -> Iterator[Article]:
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(capped_lines(file, MAX_ARTICLE_BYTES), 1):
+        where = f"{path}:{lineno}"
+        if raw is None:
+            message = f"line larger than {_size(MAX_ARTICLE_BYTES)}; line skipped"
+            warnings.append(CorpusWarning(where, message))
+            empty = False
+            continue
+        line = _decode(raw, warn_once, offset=offset)
+        offset += len(raw) + 1
         if not line.strip():
             continue
-        where = f"{path}:{lineno}"
+        empty = False
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            warnings.append(CorpusWarning(where, f"invalid JSON ({exc.msg}); line skipped"))
+            article = _jsonl_article(path, lineno, line, warnings)
+        except Exception as exc:  # one bad line must never stop the rest of the file
+            message = f"cannot be loaded ({_reason(exc)}); line skipped"
+            warnings.append(CorpusWarning(where, message))
             continue
-        if not isinstance(obj, dict):
-            warnings.append(CorpusWarning(where, "not a JSON object; line skipped"))
-            continue
-        body = obj.get("text")
-        if not isinstance(body, str) or not body.strip():
-            warnings.append(CorpusWarning(where, "no 'text' field; line skipped"))
-            continue
-        raw_id = obj.get("id", obj.get("_id"))
-        if raw_id is None or not str(raw_id).strip():
-            raw_id = f"{path.stem}-{lineno}"
-            warnings.append(CorpusWarning(where, f"no 'id' or '_id'; using {raw_id!r}"))
-        meta = {str(k).lower(): v for k, v in obj.items() if k != "text"}
-        article = parse_article(str(raw_id).strip(), body, meta, path=where)
-        if article is None:
-            warnings.append(CorpusWarning(where, "no article text after cleaning; skipped"))
-            continue
-        yield article
+        if article is not None:
+            yield article
+    if empty:
+        warn("empty file; skipped")
+
+
+def _jsonl_article(
+    path: Path, lineno: int, line: str, warnings: list[CorpusWarning]
+) -> Article | None:
+    where = f"{path}:{lineno}"
+
+    def warn(message: str) -> None:
+        warnings.append(CorpusWarning(where, message))
+
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        warn(f"invalid JSON ({exc.msg}); line skipped")
+        return None
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; nesting too deep
+        warn(f"invalid JSON ({_reason(exc)}); line skipped")
+        return None
+    if not isinstance(obj, dict):
+        warn("not a JSON object; line skipped")
+        return None
+    body = obj.get("text")
+    if not isinstance(body, str) or not body.strip():
+        warn("no 'text' field; line skipped")
+        return None
+    raw_id = obj.get("id", obj.get("_id"))
+    if raw_id is None or not str(raw_id).strip():
+        raw_id = f"{path.stem}-{lineno}"
+        warn(f"no 'id' or '_id'; using {raw_id!r}")
+    meta = {str(k).lower(): v for k, v in obj.items() if k != "text"}
+    article = parse_article(str(raw_id).strip(), body, meta, path=where, warn=warn)
+    if article is None:
+        warn("no article text after cleaning; skipped")
+    return article
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:120]}"

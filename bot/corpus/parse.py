@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from bot.models import Article, Section
 from bot.text.clean import Block, strip_markup, to_blocks
 from bot.text.dates import find_date, parse_date
 from bot.text.entities import named_entities
 
-_SOURCE_LINE = re.compile(r"^\(?\s*source\s*:\s*(?P<source>[^)]+?)\s*\)?$", re.I)
+# "(Source: …)": what follows the colon, up to an optional closing parenthesis. (A lazy
+# group followed by optional spaces took time quadratic in a run of spaces.)
+_SOURCE_LINE = re.compile(r"^\(?\s*source\s*:(?P<rest>[^)]*+)\)?$", re.I)
 _BYLINE = re.compile(
     r"^(?:from|by|via)\s+(?P<source>.+?)\s*(?:[—–|]|\s-\s|,)\s*(?P<rest>.*)$", re.I
 )
@@ -26,6 +28,10 @@ _UNKNOWN = frozenset({"", "unknown", "none", "n/a", "null"})
 _OPENING_LINES = 8
 _MAX_TITLE_WORDS = 20
 _MAX_DATE_LINE_WORDS = 12
+# A dateline or byline is short ("From The Bit Baker newsletter — February 14, 2026");
+# the byline pattern takes time quadratic in a long run of spaces, so longer lines
+# are never tried as one.
+_MAX_DATE_LINE_CHARS = 200
 
 Warn = Callable[[str], None]
 
@@ -50,7 +56,7 @@ def parse_article(
     links: list[str] = []
     lines = [line.strip() for line in body.splitlines()]
     title = _text(meta.get("title"))
-    url = _text(meta.get("url") or meta.get("link"))
+    url = _checked_url(_text(meta.get("url") or meta.get("link")), warn)
     source = _text(meta.get("source"))
     published = parse_date(meta.get("published") or meta.get("date"))
     if meta.get("published") and published is None and warn:
@@ -60,8 +66,8 @@ def parse_article(
         title = _take_title(lines, links)
     found = _take_opening_metadata(lines, need_date=published is None)
     published = published or found.published
-    url = url or found.url
-    source_line = _take_source_line(lines)  # always removed from the body
+    url = url or _checked_url(found.url, warn)
+    source_line = _take_source_line(lines, warn)  # always removed from the body
     source = source or found.source or source_line or _domain(url)
 
     blocks = to_blocks("\n".join(lines), links)
@@ -128,7 +134,9 @@ def _take_opening_metadata(lines: list[str], *, need_date: bool) -> _Opening:
         if url and found.url is None:
             found.url, lines[i] = url.group(1), ""
             continue
-        if len(line.split()) > _MAX_DATE_LINE_WORDS or not need_date or found.published:
+        if not need_date or found.published or len(line) > _MAX_DATE_LINE_CHARS:
+            continue
+        if len(line.split()) > _MAX_DATE_LINE_WORDS:
             continue
         dated = find_date(line)
         if dated is None:
@@ -141,22 +149,44 @@ def _take_opening_metadata(lines: list[str], *, need_date: bool) -> _Opening:
     return found
 
 
-def _take_source_line(lines: list[str]) -> str | None:
+def _take_source_line(lines: list[str], warn: Warn | None) -> str | None:
     """Removes every "(Source: …)" line; the first names the source."""
     found: str | None = None
     for i, line in enumerate(lines):
         match = _SOURCE_LINE.match(line)
-        if match:
-            lines[i] = ""
-            found = found or _domain(match.group("source")) or match.group("source").strip()
+        rest = match.group("rest") if match else ""
+        # The source between the spaces around it (one space when there is nothing else).
+        source = rest.strip() or rest[-1:]
+        if not source:
+            continue
+        lines[i] = ""
+        if "://" in source and _checked_url(source, warn) is None:
+            continue
+        found = found or _domain(source) or source.strip()
     return found
+
+
+def _checked_url(url: str | None, warn: Warn | None) -> str | None:
+    """``url``, or ``None`` when it cannot be parsed (``http://[x``), with a warning."""
+    if url is None:
+        return None
+    try:
+        _ = urlsplit(url).port  # parses the host and port: raises if either is malformed
+    except ValueError:
+        if warn:
+            warn(f"unreadable URL {url[:80]!r}; ignored")
+        return None
+    return url
 
 
 def _domain(url: str | None) -> str | None:
     if not url:
         return None
     candidate = url if "://" in url else f"https://{url.strip()}"
-    host = urlparse(candidate).hostname or ""
+    try:
+        host = urlsplit(candidate).hostname or ""
+    except ValueError:  # "[x": not a host at all
+        return None
     if "." not in host:
         return None
     return host.removeprefix("www.")
