@@ -10,12 +10,13 @@ import discord
 from discord import app_commands
 
 from adapters.chat import digest_window, render, slow_down
-from adapters.digest_pages import read_page
+from adapters.digest_pages import read_page, read_sources_token
 from adapters.discord import format as fmt
 from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import MoreButton, more_view
 from adapters.discord.settings import DiscordSettings
 from adapters.guards import RateLimiter, Seen
+from adapters.wording import HELP, command_word, help_text
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.discord")
@@ -28,7 +29,11 @@ PERMISSIONS = discord.Permissions(
     embed_links=True,
     read_message_history=True,
 )
-ASK_USAGE = "Ask me about the articles: mention me with a question, or use `/ask question:...`."
+HELP_TEXT = help_text(
+    "Ask: mention me with a question, send me a DM, or use /ask question: …",
+    "/digest [date: today, yesterday or YYYY-MM-DD]",
+    "/sources",
+)
 
 
 def intents() -> discord.Intents:
@@ -91,8 +96,8 @@ class TeamBotClient(discord.Client):
         if not self._seen.first(str(message.id)):
             return  # already answered (e.g. replayed after a RESUME)
         question = fmt.strip_mentions(message.content)
-        if not question:
-            replies = fmt.text_reply(ASK_USAGE)
+        if command := command_word(question) or ("" if question else HELP):
+            replies = await self._command(command)
         elif wait := self._limiter.allow(str(message.author.id)):
             replies = fmt.text_reply(slow_down(wait))
         else:
@@ -103,6 +108,7 @@ class TeamBotClient(discord.Client):
                 embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
                 mention_author=False,
                 allowed_mentions=NO_MENTIONS,
+                view=more_view(reply.more) or discord.utils.MISSING,
             )
 
     def _register_commands(self) -> None:
@@ -110,6 +116,9 @@ class TeamBotClient(discord.Client):
         @app_commands.describe(question="What you want to know")
         async def ask(interaction: discord.Interaction, question: str) -> None:
             await interaction.response.defer(thinking=True)
+            if command := command_word(question):
+                await self._send(interaction, await self._command(command))
+                return
             if wait := self._limiter.allow(str(interaction.user.id)):
                 await self._send(interaction, fmt.text_reply(slow_down(wait)))
                 return
@@ -144,6 +153,21 @@ class TeamBotClient(discord.Client):
             return digest_replies(digest, full=self.digest_stories, start=found.start)
 
         await self._send(interaction, await self._render(render), ephemeral=True)
+
+    async def sources_more(self, interaction: discord.Interaction, page: str) -> None:
+        """Shows the next page of the article list to whoever pressed "More articles"."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+        def render() -> list[fmt.Reply]:
+            return fmt.sources_replies(self._bot.sources(), read_sources_token(page))
+
+        await self._send(interaction, await self._render(render), ephemeral=True)
+
+    async def _command(self, word: str) -> list[fmt.Reply]:
+        """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
+        if word == HELP:
+            return fmt.text_reply(HELP_TEXT)
+        return await self._render(lambda: fmt.sources_replies(self._bot.sources()))
 
     async def _send(
         self, interaction: discord.Interaction, replies: list[fmt.Reply], *, ephemeral: bool = False

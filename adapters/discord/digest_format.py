@@ -72,7 +72,7 @@ def _full_story(item: layout.FullStory) -> list[Embed]:
     if item.unlisted:
         fields.append({"name": "More sources", "value": layout.unlisted_sources(item.unlisted)})
     base = {
-        "title": cut(f"{item.number}. {story.headline}", TITLE_CHARS),
+        "title": cut(f"{item.number}. {escape(story.headline)}", TITLE_CHARS),
         "description": "\n\n".join([summary, "\n".join(points)]) if points else summary,
         "color": COLOUR,
     }

@@ -4,8 +4,11 @@ Discord's limits live here: 2,000 characters of content, 4,096 of embed
 description, 256 of a title or field name, 1,024 of a field value, 25 fields
 an embed, 10 embeds and 6,000 embed characters a message. Longer output is
 split into several messages, in order. Markdown in corpus and user text is
-escaped, and ``@`` gets a zero-width joiner so nothing even looks like a ping
-(every message is also sent with no allowed mentions).
+escaped, and a zero-width space defuses what would still act: after ``@`` (so
+nothing even looks like a ping; every message is also sent with no allowed
+mentions), after ``<`` (channel, role and command mentions, timestamps) and in
+``://`` (bare URLs, which Discord would make links). Only an article's own
+http(s) URL becomes a link (``adapters.links``), and a link is never cut.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.wording import plural
+from adapters.digest_pages import SOURCES_PAGE, sources_token
+from adapters.links import web_url
+from adapters.wording import sources_heading
 from bot.models import Answer, ArticleRef, Citation
 
 CONTENT_CHARS = 2000
@@ -27,6 +32,10 @@ EMBED_FIELDS = 25
 MESSAGE_EMBEDS = 10
 MESSAGE_EMBED_CHARS = 6000
 COLOUR = 0x5865F2
+#: An article title shown in a link, and a source's name: a line each; a runaway
+#: one is cut so a source (link, name and date) always fits one field value.
+LINK_TITLE_CHARS = 200
+DETAIL_CHARS = 100
 
 Embed = dict[str, Any]
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")  # anywhere; [ ] also rules out masked links
@@ -35,8 +44,8 @@ _LINE_START = re.compile(r"(?m)^(\s*)([>#-])")  # quotes, headings and lists sta
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One Discord message: content and embeds; ``more``, the page a "More stories"
-    button under it continues a digest from (see ``adapters.digest_pages``)."""
+    """One Discord message: content and embeds; ``more``, the page a "More" button
+    under it continues a digest or the article list from (``adapters.digest_pages``)."""
 
     content: str = ""
     embeds: tuple[Embed, ...] = field(default_factory=tuple)
@@ -44,9 +53,10 @@ class Reply:
 
 
 def escape(text: str) -> str:
-    """Escapes markdown and defuses mentions (``@everyone`` stays visible but inert)."""
+    """Escapes markdown and defuses mentions, ``<…>`` syntax and bare URLs: each
+    stays visible but inert (``@everyone``, ``<#123>``, ``https://…``)."""
     escaped = _LINE_START.sub(r"\1\\\2", _MARKDOWN.sub(r"\\\1", text))
-    return escaped.replace("@", "@\u200b")
+    return escaped.replace("@", "@\u200b").replace("<", "<\u200b").replace("://", ":\u200b//")
 
 
 def strip_mentions(text: str) -> str:
@@ -55,17 +65,16 @@ def strip_mentions(text: str) -> str:
 
 
 def source_value(ref: ArticleRef) -> str:
-    """``[title](url) · source · date``, or the plain title without an http(s) URL."""
-    title = escape(cut(ref.title, 200))
-    first = (
-        f"[{title}]({ref.url})"
-        if ref.url and ref.url.startswith(("http://", "https://"))
-        else title
-    )
-    details = [
-        escape(d) for d in (ref.source, ref.published.isoformat() if ref.published else None) if d
-    ]
-    return cut(" · ".join([first, *details]), FIELD_VALUE_CHARS)
+    """``[title](url) · source · date`` within a field value; the plain title when
+    the URL is not a web URL, or too long to fit (a link is never cut)."""
+    title = escape(cut(" ".join(ref.title.split()), LINK_TITLE_CHARS))
+    published = ref.published.isoformat() if ref.published else None
+    details = [escape(cut(d, DETAIL_CHARS)) for d in (ref.source, published) if d]
+    url = web_url(ref.url)
+    value = " · ".join([f"[{title}]({url})" if url else title, *details])
+    if len(value) > FIELD_VALUE_CHARS:
+        value = " · ".join([title, *details])
+    return cut(value, FIELD_VALUE_CHARS)
 
 
 def _quote_value(citation: Citation) -> str:
@@ -112,14 +121,25 @@ def answer_replies(answer: Answer) -> list[Reply]:
     return _replies(embeds)
 
 
-def sources_replies(articles: Sequence[ArticleRef]) -> list[Reply]:
-    """Every article, newest first, 25 to an embed."""
-    fields = [
-        {"name": f"{n}.", "value": source_value(ref), "inline": False}
-        for n, ref in enumerate(articles, 1)
-    ]
-    embeds = with_fields({"title": plural(len(articles), "article"), "color": COLOUR}, fields)
-    return _replies(embeds)
+def sources_replies(articles: Sequence[ArticleRef], start: int = 0) -> list[Reply]:
+    """One page of the article list (``articles``, newest first) from index ``start``:
+    at most ``SOURCES_PAGE`` numbered lines in one embed titled with the count; its
+    ``more`` continues the list when more follow."""
+    start = max(0, start)
+    lines: list[str] = []
+    used = 0
+    for n, ref in enumerate(articles[start : start + SOURCES_PAGE], start + 1):
+        line = f"{n}. {source_value(ref)}"
+        if lines and used + len(line) + 1 > DESCRIPTION_CHARS:
+            break
+        lines.append(line)
+        used += len(line) + 1
+    shown = start + len(lines)
+    embed: Embed = {"title": sources_heading(len(articles), start + 1, shown), "color": COLOUR}
+    if lines:
+        embed["description"] = "\n".join(lines)
+    more = sources_token(shown) if shown < len(articles) else None
+    return [Reply(embeds=(embed,), more=more)]
 
 
 def text_reply(text: str) -> list[Reply]:

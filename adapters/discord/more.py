@@ -1,4 +1,4 @@
-"""The digest's "More stories" button on Discord.
+"""The "More stories" (digest) and "More articles" (/sources) buttons on Discord.
 
 A ``DynamicItem``: its ``custom_id`` carries the page (``adapters.digest_pages``),
 so discord.py routes a click by matching the id against a pattern, with no view
@@ -14,6 +14,7 @@ import discord
 
 PREFIX = "teambot:more:"
 LABEL = "More stories"
+SOURCES_LABEL = "More articles"
 
 
 @runtime_checkable
@@ -22,17 +23,21 @@ class MoreHandler(Protocol):
 
     async def digest_more(self, interaction: discord.Interaction[Any], page: str) -> None: ...
 
+    async def sources_more(self, interaction: discord.Interaction[Any], page: str) -> None: ...
+
 
 class MoreButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
-    template=re.escape(PREFIX) + r"(?P<page>[dt]:[0-9:-]{1,80})",
+    template=re.escape(PREFIX) + r"(?P<page>[dts]:[0-9:-]{1,80})",
 ):
-    """A button that shows the next page of a digest to whoever presses it."""
+    """A button that shows the next page of a digest, or of the article list
+    (a page ``s:…``), to whoever presses it."""
 
     def __init__(self, page: str) -> None:
+        label = SOURCES_LABEL if page.startswith("s:") else LABEL
         super().__init__(
             discord.ui.Button(
-                label=LABEL, style=discord.ButtonStyle.secondary, custom_id=PREFIX + page
+                label=label, style=discord.ButtonStyle.secondary, custom_id=PREFIX + page
             )
         )
         self.page = page
@@ -48,12 +53,17 @@ class MoreButton(
         return cls(match["page"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if isinstance(interaction.client, MoreHandler):
-            await interaction.client.digest_more(interaction, self.page)
+        client = interaction.client
+        if not isinstance(client, MoreHandler):
+            return
+        if self.page.startswith("s:"):
+            await client.sources_more(interaction, self.page)
+        else:
+            await client.digest_more(interaction, self.page)
 
 
 def more_view(page: str | None) -> discord.ui.View | None:
-    """A view holding the "More stories" button for ``page``; ``None`` without a page.
+    """A view holding the "More" button for ``page``; ``None`` without a page.
 
     Call it on the client's event loop (a view starts a timer there).
     """

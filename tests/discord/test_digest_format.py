@@ -69,7 +69,7 @@ def test_key_points_render_with_their_source_numbers() -> None:
     (reply,) = df.digest_replies(big_digest(between(NOW, NOW), stories=1), full=1)
     (embed,) = reply.embeds
     points = embed["description"].split("\n\n")[1].split("\n")
-    assert points[0] == "• Product1 of story 1 shipped release 1 <today>. [1]"
+    assert points[0] == "• Product1 of story 1 shipped release 1 <\u200btoday>. [1]"
     assert [p.rsplit(" ", 1)[1] for p in points] == ["[1]", "[2]", "[17]", "[30]", "[5]"]
     names = [f["name"] for f in embed["fields"]]
     assert names == ["Names", *(f"[{n}]" for n in range(1, 11)), "[17]", "[30]", "More sources"]
@@ -95,3 +95,13 @@ def test_zero_full_stories_and_an_empty_digest() -> None:
     assert "title" not in embed and embed["description"].count("(30 sources)") == 3
     (empty,) = df.digest_replies(Digest(NOW, NOW, ()), full=10)
     assert empty.content == "Nothing new since 2026-02-14 08:00 UTC." and empty.more is None
+
+
+def test_digest_embed_titles_are_escaped() -> None:
+    ref = ArticleRef("a", "A", "https://x.example/a", None, None)
+    story = Story("Kling **9** @everyone [win](https://evil.example)", "S.", (), (ref,))
+    digest = Digest(NOW, NOW, (story,))
+    (reply,) = df.digest_replies(digest, full=1)
+    title = reply.embeds[0]["title"]
+    assert title.startswith("1. Kling \\*\\*9\\*\\* @\u200beveryone \\[win\\]")
+    assert "https://" not in title

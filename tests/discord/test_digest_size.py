@@ -104,7 +104,7 @@ def test_key_points_arrive_with_their_source_numbers(
     _command(discord_big, "31011", "digest")
     first = discord_big.wait("messages", 1)[0]
     description = first["embeds"][0]["description"]
-    assert "• Product3 of story 1 shipped release 3 <today>. [17]" in description
+    assert "• Product3 of story 1 shipped release 3 <\u200btoday>. [17]" in description
     assert "[17] [Article 17 about story 1" in _text(first)
 
 

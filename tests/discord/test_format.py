@@ -82,3 +82,68 @@ def test_no_message_content_intent_and_no_allowed_mentions() -> None:
         and PERMISSIONS.read_message_history
         and not PERMISSIONS.administrator
     )
+
+
+def test_a_parenthesis_in_a_url_cannot_break_out_of_the_link() -> None:
+    evil = ArticleRef(
+        "e", "Kling", "https://x.example/a) @everyone [prize](https://evil.example", None, None
+    )
+    assert fmt.source_value(evil) == (
+        "[Kling](https://x.example/a%29%20%40everyone%20%5Bprize%5D%28https://evil.example)"
+    )
+
+
+def test_only_web_urls_that_parse_become_links() -> None:
+    for url in (
+        "javascript:alert(1)",
+        "http://[x",
+        "https://",
+        "//evil.example",
+        "ftp://x.example",
+    ):
+        assert fmt.source_value(ArticleRef("e", "Kling", url, None, None)) == "Kling"
+
+
+def test_a_link_too_long_for_its_field_is_dropped_never_cut() -> None:
+    huge = ArticleRef("h", "Kling", "https://x.example/" + "p" * 2000, "k.example", None)
+    assert fmt.source_value(huge) == "Kling · k.example"
+
+
+def test_channel_mentions_timestamps_and_bare_urls_in_text_are_inert() -> None:
+    escaped = fmt.escape("see <#123> at <t:1:R> via </ask:9> or https://evil.example <:e:1>")
+    assert "<#" not in escaped and "<t:" not in escaped and "</" not in escaped
+    assert "<:" not in escaped and "https://" not in escaped
+    assert escaped.replace("\u200b", "") == (
+        "see <#123> at <t:1:R> via </ask:9> or https://evil.example <:e:1>"
+    )
+
+
+def test_sources_are_one_page_newest_first_with_a_more_button() -> None:
+    from adapters.digest_pages import SOURCES_PAGE, read_sources_token
+
+    articles = [
+        ArticleRef(f"a{n}", f"Title {n}", f"https://x.example/{n}", "x.example", None)
+        for n in range(20_000)
+    ]
+    (reply,) = fmt.sources_replies(articles)
+    (embed,) = reply.embeds
+    assert embed["title"] == "20,000 articles, newest first (1–20):"
+    lines = embed["description"].split("\n")
+    assert len(lines) == SOURCES_PAGE
+    assert lines[0] == "1. [Title 0](https://x.example/0) · x.example"
+    assert reply.more is not None and read_sources_token(reply.more) == SOURCES_PAGE
+    (second,) = fmt.sources_replies(articles, SOURCES_PAGE)
+    assert second.embeds[0]["description"].startswith("21. [Title 20](https://x.example/20)")
+    (last,) = fmt.sources_replies(articles, 19_990)
+    assert last.more is None
+
+
+def test_a_page_of_sources_with_huge_titles_stays_within_an_embed() -> None:
+    articles = [
+        ArticleRef(f"a{n}", "[T]" * 3000, f"https://x.example/{'p' * 900}", "s" * 3000, None)
+        for n in range(50)
+    ]
+    (reply,) = fmt.sources_replies(articles)
+    (embed,) = reply.embeds
+    assert len(embed["description"]) <= fmt.DESCRIPTION_CHARS
+    assert fmt.embed_size(embed) <= fmt.MESSAGE_EMBED_CHARS and reply.more is not None
