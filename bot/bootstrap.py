@@ -16,6 +16,7 @@ from bot.digest.scheduler import Post, Scheduler
 from bot.embed.lazy import LazyModel
 from bot.errors import BotError, CorpusError
 from bot.live import LiveBot
+from bot.logs import log_failure
 from bot.models import CorpusWarning
 from bot.search.cache import (
     CacheDamaged,
@@ -211,7 +212,7 @@ def _record_first_seen(bot: TeamBot) -> None:
     try:
         bot.see()
     except BotError as exc:
-        log.warning("cannot record when articles were first seen: %s", exc)
+        log_failure(log, logging.WARNING, "cannot record when articles were first seen", exc=exc)
 
 
 def _save(
@@ -224,7 +225,5 @@ def _save(
     try:
         save_index(index, directory, manifest, warnings)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        log.warning(
-            "cannot cache the index in %s (%s); it will be rebuilt next time", directory, reason
-        )
+        message = "cannot cache the index in %s (it will be rebuilt next time)"
+        log_failure(log, logging.WARNING, message, directory, exc=exc)

@@ -28,7 +28,12 @@ log = logging.getLogger("teambot")
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"teambot: {record.levelname.lower()}: {record.getMessage()}"
+        line = f"teambot: {record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.levelno <= logging.DEBUG:
+            # A failure's traceback, logged at DEBUG (bot.logs); ``exc_text`` is the
+            # copy a redaction filter has already scrubbed.
+            return f"{line}\n{record.exc_text or self.formatException(record.exc_info)}"
+        return line
 
 
 def build_parser() -> argparse.ArgumentParser:

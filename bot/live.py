@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.window import Window
 from bot.errors import BotError
+from bot.logs import log_failure
 from bot.models import Answer, ArticleRef, Digest, SearchResult
 from bot.service import TeamBot
 from bot.signals import leave_to_main_thread
@@ -66,9 +67,10 @@ class LiveBot:
                 try:
                     self.refresh()
                 except BotError as exc:
-                    log.warning("corpus not reloaded: %s", exc)
-                except Exception:  # the watcher must outlive any one bad reload
-                    log.exception("corpus reload failed; keeping the current index")
+                    log_failure(log, logging.WARNING, "corpus not reloaded", exc=exc)
+                except Exception as exc:  # the watcher must outlive any one bad reload
+                    message = "corpus reload failed; keeping the current index"
+                    log_failure(log, logging.ERROR, message, exc=exc)
 
         thread = threading.Thread(target=loop, name="teambot-corpus-watch", daemon=True)
         thread.start()

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from bot.digest.schedule import Destination
 from bot.digest.window import Window, between
+from bot.logs import log_failure
 from bot.models import Digest
 from bot.service import utc_now
 from bot.signals import leave_to_main_thread
@@ -100,8 +101,8 @@ class Scheduler:
         for destination in self.destinations:
             try:
                 outcome = self._run(destination)
-            except Exception:
-                log.exception("digest for %s failed", destination.key)
+            except Exception as exc:
+                log_failure(log, logging.ERROR, "digest for %s failed", destination.key, exc=exc)
                 continue
             if outcome is not None:
                 outcomes.append(outcome)
@@ -141,13 +142,15 @@ class Scheduler:
             retry = self._clock() + backoff(claim.attempts)
             self._state.release(claim, retry, f"{type(exc).__name__}: {exc}", self._clock())
             log.warning(
-                "digest for %s (%s) failed on attempt %d: %s; retrying at %s",
+                "digest for %s (%s) failed on attempt %d: %s: %s; retrying at %s",
                 destination.key,
                 run,
                 claim.attempts,
+                type(exc).__name__,
                 exc,
                 retry.isoformat(timespec="seconds"),
             )
+            log.debug("digest for %s: traceback", destination.key, exc_info=exc)
             return Outcome(destination.key, run, "failed")
         if not self._state.finish(claim, until, posted=posted, now=self._clock()):
             log.warning("digest for %s (%s): claim was taken over", destination.key, run)

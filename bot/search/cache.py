@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot import __version__
+from bot.logs import log_failure
 from bot.models import ArticleRef, CorpusWarning
 from bot.search import integrity
 from bot.search.dense import DenseVectors
@@ -226,7 +227,9 @@ def _read(
         try:
             return {str(k): int(v) for k, v in read_json(words_file, dict).items()}
         except (OSError, ValueError, TypeError) as exc:
-            log.warning("cannot read the cached vocabulary (%s); spelling is off", exc)
+            log_failure(
+                log, logging.WARNING, "cannot read the cached vocabulary; spelling is off", exc=exc
+            )
             return {}
 
     index = SearchIndex(articles, table, engine, doc_freq, tokenizer, dense=dense, words=words)

@@ -1,0 +1,181 @@
+"""A logged failure says what failed and why; its traceback is there at DEBUG."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import cli
+from bot.digest.schedule import Destination, Schedule
+from bot.digest.scheduler import Scheduler
+from bot.errors import CorpusError
+from bot.live import LiveBot
+from bot.logs import MAX_REASON, log_failure, reason
+from bot.service import TeamBot
+from bot.state.open import open_store
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """``configure_logging`` replaces the root logger's handlers: put them back."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _lines(caplog: pytest.LogCaptureFixture, at_least: int) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= at_least]
+
+
+def _tracebacks(caplog: pytest.LogCaptureFixture) -> list[BaseException | None]:
+    return [r.exc_info[1] for r in caplog.records if r.levelno == logging.DEBUG and r.exc_info]
+
+
+class _DeadStore:
+    """A state store whose database is gone."""
+
+    def __init__(self) -> None:
+        self.error = sqlite3.OperationalError("unable to open database file")
+
+    def claim(self, *args: Any, **kwargs: Any) -> None:
+        raise self.error
+
+
+def test_scheduler_failure_logs_its_reason_and_traceback_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    destination = Destination("console", "terminal", Schedule(clock_time(8, 0), UTC))
+    store = _DeadStore()
+    scheduler = Scheduler(
+        [destination],
+        store,  # type: ignore[arg-type]
+        lambda window: pytest.fail("no digest without a claim"),
+        {},
+        clock=lambda: datetime(2026, 1, 10, 9, 0, tzinfo=UTC),
+    )
+    with caplog.at_level(logging.DEBUG, logger="teambot"):
+        assert scheduler.tick() == []
+    assert _lines(caplog, logging.WARNING) == [
+        f"digest for {destination.key} failed: OperationalError: unable to open database file"
+    ]
+    assert _tracebacks(caplog) == [store.error]
+
+
+def test_failed_digest_attempt_logs_its_reason_and_traceback_at_debug(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    destination = Destination("console", "terminal", Schedule(clock_time(8, 0), UTC))
+    error = ConnectionError("platform unreachable")
+
+    def build(window: object) -> None:
+        raise error
+
+    scheduler = Scheduler(
+        [destination],
+        open_store(None, tmp_path),
+        build,  # type: ignore[arg-type]
+        {},
+        clock=lambda: datetime(2026, 1, 10, 9, 0, tzinfo=UTC),
+    )
+    with caplog.at_level(logging.DEBUG, logger="teambot"):
+        assert [o.result for o in scheduler.tick()] == ["failed"]
+    (line,) = _lines(caplog, logging.WARNING)
+    assert "ConnectionError: platform unreachable" in line
+    assert _tracebacks(caplog) == [error]
+
+
+def _watch_until_logged(live: LiveBot, caplog: pytest.LogCaptureFixture) -> list[str]:
+    stop = threading.Event()
+    with caplog.at_level(logging.DEBUG, logger="teambot"):
+        live.watch(stop, 0.01)
+        deadline = time.monotonic() + 10
+        while not _tracebacks(caplog) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        stop.set()
+    return _lines(caplog, logging.WARNING)
+
+
+def test_corpus_reload_failure_logs_its_reason_and_traceback_at_debug(
+    seeds_bot: TeamBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    error = MemoryError("cannot allocate 2 GiB")
+
+    def rebuild() -> TeamBot:
+        raise error
+
+    live = LiveBot(seeds_bot, rebuild=rebuild, fingerprint=lambda: "changed")
+    lines = _watch_until_logged(live, caplog)
+    assert lines[0] == (
+        "corpus reload failed; keeping the current index: MemoryError: cannot allocate 2 GiB"
+    )
+    assert _tracebacks(caplog)[0] is error
+    assert live.current is seeds_bot
+
+
+def test_corpus_not_reloaded_names_the_error(
+    seeds_bot: TeamBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    def rebuild() -> TeamBot:
+        raise CorpusError("no articles in /srv/news")
+
+    live = LiveBot(seeds_bot, rebuild=rebuild, fingerprint=lambda: "changed")
+    lines = _watch_until_logged(live, caplog)
+    assert lines[0] == "corpus not reloaded: CorpusError: no articles in /srv/news"
+
+
+def test_reason_is_one_bounded_line() -> None:
+    assert reason(TimeoutError()) == "TimeoutError"
+    assert reason(ValueError("bad\n  value")) == "ValueError: bad value"
+    long = reason(ValueError("x" * 10_000))
+    assert len(long) == len("ValueError: ") + MAX_REASON + 1 and long.endswith("…")
+
+
+def _fail_and_log() -> None:
+    try:
+        raise RuntimeError("index exploded")
+    except RuntimeError as exc:
+        log_failure(logging.getLogger("teambot.test"), logging.ERROR, "thing %s failed", 7, exc=exc)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_cli_log_shows_the_reason_and_the_traceback_only_at_debug(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli.configure_logging("WARNING")
+    _fail_and_log()
+    assert (
+        capsys.readouterr().err == "teambot: error: thing 7 failed: RuntimeError: index exploded\n"
+    )
+    cli.configure_logging("DEBUG")
+    _fail_and_log()
+    err = capsys.readouterr().err
+    assert err.startswith("teambot: error: thing 7 failed: RuntimeError: index exploded\n")
+    assert "teambot: debug: thing 7 failed: traceback\nTraceback (most recent call last):" in err
+    assert 'raise RuntimeError("index exploded")' in err
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_cli_unexpected_error_shows_its_traceback_at_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(self: TeamBot, question: str) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(TeamBot, "ask", broken)
+    monkeypatch.setenv("TEAMBOT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TEAMBOT_LOG_LEVEL", "DEBUG")
+    assert cli.main(["ask", "What is RynnBrain?"]) == 1
+    err = capsys.readouterr().err
+    assert "teambot: debug: unexpected error\nTraceback (most recent call last):" in err
+    assert "RuntimeError: index exploded" in err
