@@ -15,10 +15,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.chat import render, slow_down
+from adapters.digest_pages import read_sources_token
 from adapters.guards import RateLimiter, Seen
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.settings import SlackSettings
+from adapters.wording import HELP, SOURCES, command_word, help_text
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.slack")
@@ -33,9 +35,11 @@ class _QuietTokenWarning(logging.Filter):
 
 _QUIET = _QuietTokenWarning()
 
-ASK_USAGE = (
-    "Ask me about the articles, e.g. `/ask how many parameters does RynnBrain have?` "
-    "You can also mention me in a channel or send me a DM."
+HELP_TEXT = help_text(
+    "Ask: `/ask how many parameters does RynnBrain have?`, mention me with a question "
+    "in a channel, or send me a DM",
+    "/digest [today | yesterday | YYYY-MM-DD]",
+    "/sources",
 )
 
 Respond = Callable[..., Awaitable[Any]]
@@ -74,14 +78,19 @@ class SlackListeners:
         self.app.command("/ask")(self._ask_command)
         DigestListeners(bot, self._visibility, digest_stories).register(self.app)
         self.app.command("/sources")(self._sources_command)
+        self.app.action(fmt.SOURCES_ACTION)(self._sources_more)
         self.app.event("app_mention")(self._mention)
         self.app.event("message")(self._message)
         self.app.error(self._error)
 
     async def _ask_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
         question = fmt.strip_mentions(command.get("text", ""))
-        if not question:
-            await ack(text=ASK_USAGE)
+        word = command_word(question) or ("" if question else HELP)
+        if word == HELP:
+            await ack(text=HELP_TEXT)
+            return
+        if word == SOURCES:
+            await self._sources_command(ack, respond)
             return
         wait = self._limiter.allow(command.get("user_id", ""))
         if wait:
@@ -93,6 +102,17 @@ class SlackListeners:
     async def _sources_command(self, ack: Any, respond: Respond) -> None:
         await ack()
         await self._reply(respond, lambda: fmt.sources_messages(self._bot.sources()))
+
+    async def _sources_more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
+        """The next page of the article list, for whoever pressed "More articles"."""
+        await ack()
+        token = str(action.get("value", ""))
+
+        def page() -> list[fmt.Message]:
+            return fmt.sources_messages(self._bot.sources(), read_sources_token(token))
+
+        for message in await self._render(page):
+            await respond(**message, response_type="ephemeral", replace_original=False)
 
     async def _mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
@@ -120,8 +140,8 @@ class SlackListeners:
             for message in messages:
                 await client.chat_postMessage(channel=event["channel"], thread_ts=thread, **message)
 
-        if not question:
-            await say(fmt.text_message(ASK_USAGE))
+        if command := command_word(question) or ("" if question else HELP):
+            await say(await self._command(command))
             return
         wait = self._limiter.allow(event.get("user", ""))
         if wait:
@@ -134,6 +154,12 @@ class SlackListeners:
         arriving as both ``message`` and ``app_mention`` is answered only once."""
         message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
         return self._seen.first(str(body.get("event_id", "")), message)
+
+    async def _command(self, word: str) -> list[fmt.Message]:
+        """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
+        if word == HELP:
+            return fmt.text_message(HELP_TEXT)
+        return await self._render(lambda: fmt.sources_messages(self._bot.sources()))
 
     async def _reply(self, respond: Respond, render: Callable[[], list[fmt.Message]]) -> None:
         for message in await self._render(render):

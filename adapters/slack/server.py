@@ -139,7 +139,13 @@ async def _http_mode(
     ready: asyncio.Event | None,
 ) -> None:
     async def events(request: web.Request) -> web.Response:
-        response = await listeners.app.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, AttributeError):
+            # bolt parses the body before it checks the signature: a body that is not
+            # the JSON object or form it claims to be is the sender's error, not ours.
+            return web.Response(status=400, text="malformed request body")
+        response = await listeners.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
     web_app = web.Application()
