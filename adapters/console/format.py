@@ -1,13 +1,21 @@
-"""Terminal and JSON rendering of answers, search results and sources. Pure functions."""
+"""Terminal and JSON rendering of answers, search results and sources. Pure functions.
+
+Article text reaches a terminal, which acts on control sequences: every text
+rendering goes through ``printable`` (no escape sequence, carriage return or
+direction override from an article is printed), JSON escapes the same
+characters, and only an article's http(s) URL is shown (``adapters.links``).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 from adapters import digest_layout as layout
+from adapters.links import web_url
 from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
 
@@ -16,6 +24,16 @@ PASSAGE_PREVIEW = 320
 
 
 QUOTE_PREVIEW = 300
+#: What a terminal acts on rather than prints: C0 controls but tab and line feed
+#: (ESC opens colour, cursor and OSC 8 hyperlink sequences; CR overwrites a line),
+#: DEL, C1 controls (0x9B is a one-byte CSI), and the bidirectional embeddings,
+#: overrides and isolates that reorder what is shown.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters a terminal would act on (see ``_UNSAFE``)."""
+    return _UNSAFE.sub("", text)
 
 
 def answer_text(answer: Answer) -> str:
@@ -28,9 +46,9 @@ def answer_text(answer: Answer) -> str:
             quote = textwrap.shorten(citation.quote, QUOTE_PREVIEW, placeholder=" …")
             lines += ["", textwrap.indent(textwrap.fill(f'"{quote}"', WIDTH - 4), "  > ")]
             lines.append(f"    — {_ref_line(citation.article)}")
-            if citation.article.url:
-                lines.append(f"      {citation.article.url}")
-        return "\n".join(lines)
+            if url := web_url(citation.article.url):
+                lines.append(f"      {url}")
+        return printable("\n".join(lines))
     numbers: dict[str, int] = {}
     sentences = []
     for citation in answer.citations:
@@ -40,9 +58,9 @@ def answer_text(answer: Answer) -> str:
     lines = [*searched, textwrap.fill(" ".join(sentences), WIDTH), "", "Sources:"]
     for article_id, n in numbers.items():
         lines.append(f"  [{n}] {_ref_line(refs[article_id])}")
-        if refs[article_id].url:
-            lines.append(f"      {refs[article_id].url}")
-    return "\n".join(lines)
+        if url := web_url(refs[article_id].url):
+            lines.append(f"      {url}")
+    return printable("\n".join(lines))
 
 
 def search_text(result: SearchResult) -> str:
@@ -55,14 +73,14 @@ def search_text(result: SearchResult) -> str:
         lines.append(f"{n}. {_ref_line(ref)}  (score {hit.score:.2f})")
         preview = textwrap.shorten(hit.passage.text, PASSAGE_PREVIEW, placeholder=" …")
         lines.append(textwrap.indent(textwrap.fill(preview, WIDTH - 3), "   "))
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def sources_text(articles: Sequence[ArticleRef]) -> str:
     """Every article, one line each with its id."""
     lines = [f"{plural(len(articles), 'article')}:"]
     lines += [f"  {ref.article_id}  {_ref_line(ref)}" for ref in articles]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def answer_json(answer: Answer) -> str:
@@ -127,7 +145,7 @@ def digest_text(digest: Digest, *, full: int) -> str:
             lines.append("")
             brief = True
         lines.append(item.text())
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _full_story(item: layout.FullStory) -> list[str]:
@@ -146,7 +164,8 @@ def _full_story(item: layout.FullStory) -> list[str]:
         lines.append(textwrap.fill(names, WIDTH, initial_indent="   ", subsequent_indent=" " * 10))
     lines.append(f"   Sources ({len(story.articles)}):")
     for n, ref in item.sources:
-        lines.append(f"     [{n}] {_ref_line(ref)}" + (f" {ref.url}" if ref.url else ""))
+        url = web_url(ref.url)
+        lines.append(f"     [{n}] {_ref_line(ref)}" + (f" {url}" if url else ""))
     if item.unlisted:
         lines.append(f"     {layout.unlisted_sources(item.unlisted)}")
     return lines
@@ -208,4 +227,7 @@ def _ref_json(ref: ArticleRef) -> dict[str, Any]:
 
 
 def _dump(obj: dict[str, Any]) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+    # json escapes C0 controls itself; with ensure_ascii off it would print C1 and
+    # direction controls raw, and a terminal showing the line would act on them.
+    text = json.dumps(obj, ensure_ascii=False)
+    return _UNSAFE.sub(lambda found: f"\\u{ord(found[0]):04x}", text)

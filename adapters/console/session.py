@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from adapters.console import format as fmt
+from adapters.wording import ABOUT, command_word
 from bot.digest.window import on_day
 from bot.errors import BotError
 from bot.live import LiveBot
@@ -16,12 +17,14 @@ from bot.service import TeamBot
 
 log = logging.getLogger(__name__)
 
-HELP = """\
+HELP = f"""\
+{ABOUT}
+
 Type a question and press Enter, e.g. "how many parameters does RynnBrain have?"
 
-Commands:
+Commands (help and sources work without the slash too):
   /search QUERY   the best-matching articles, each with its best passage
-  /sources        every article teambot has
+  /sources        every article teambot has, newest first
   /digest [DATE]  the stories new in the last 24 hours, or on DATE (YYYY-MM-DD)
   /help           this help
   /quit           leave (Ctrl-D works too)"""
@@ -70,6 +73,8 @@ class ConsoleSession:
         return self.handle(question).text
 
     def _dispatch(self, line: str) -> Reply:
+        if word := command_word(line):  # "help" or "sources" alone is the command
+            line = f"/{word}"
         if not line.startswith("/"):
             return Reply(fmt.answer_text(self._bot.ask(line)))
         command, _, rest = line.partition(" ")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 
 from adapters.console import format as fmt
-from bot.models import Answer, ArticleRef, Citation, Hit, Passage, SearchResult
+from bot.models import Answer, ArticleRef, Citation, Digest, Hit, Passage, SearchResult, Story
 
 REF = ArticleRef("a1", "Kling Ships", "https://k.example/1", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "Untitled Notes", None, None, None)
@@ -120,3 +121,45 @@ def test_plural_keeps_a_vowel_y() -> None:
         "2 days",
         "3 keys",
     ]
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+EVIL = ArticleRef(
+    "e",
+    "Kling\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\rFAKE\x9b31m",
+    "https://k.example/\x1b[2J",
+    "src\x07",
+    None,
+)
+
+
+def test_terminal_control_sequences_from_articles_never_reach_the_terminal() -> None:
+    quote = "Quote \x1b[31mred\x1b[0m \u202eevil"
+    answer = Answer("q", True, quote, (Citation(EVIL, quote),))
+    hit = Hit(Passage(EVIL, None, "passage \x1b[2J"), 1.0)
+    story = Story("Head\x1b[2Jline", "Sum\x9bmary.", ("Na\x07me",), (EVIL,))
+    now = datetime(2026, 2, 14, tzinfo=UTC)
+    outputs = [
+        fmt.answer_text(answer),
+        fmt.answer_text(Answer("q", False, "Not sure:", related=(Citation(EVIL, quote),))),
+        fmt.sources_text([EVIL]),
+        fmt.search_text(SearchResult("q", (hit,), 1.0)),
+        fmt.digest_text(Digest(now, now, (story,)), full=1),
+    ]
+    for out in outputs:
+        assert not _UNSAFE.search(out), repr(out)
+        assert "Kling]8;;" in out or "Headline" in out
+    assert "https://k.example/%1B%5B2J" in outputs[0]
+
+
+def test_json_output_escapes_c1_and_bidi_controls_but_keeps_the_text() -> None:
+    quote = "red\x9b31m \u202eevil"
+    line = fmt.answer_json(Answer("q", True, quote, (Citation(EVIL, quote),)))
+    assert not _UNSAFE.search(line)
+    assert json.loads(line)["answer"] == quote
+
+
+def test_only_web_urls_are_shown() -> None:
+    odd = ArticleRef("o", "Odd", "javascript:alert(1)", None, None)
+    out = fmt.answer_text(Answer("q", True, "x", (Citation(odd, "x"),)))
+    assert "javascript" not in out and out.endswith("[1] Odd")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.console.session import ConsoleSession
+from adapters.wording import ABOUT
 from bot.service import TeamBot
 
 
@@ -92,3 +93,18 @@ def test_digest_command(session: ConsoleSession) -> None:
     assert out.startswith("Digest for 2026-01-28: 1 story\n\n1. Chinese AI Surge")
     assert session.ask("/digest 2020-01-01") == "Nothing new for 2020-01-01."
     assert session.ask("/digest soon").startswith("Sorry: invalid date 'soon'")
+
+
+@pytest.mark.parametrize("line", ["help", "Help?", "HELP"])
+def test_help_as_the_whole_line_is_the_help_text(session: ConsoleSession, line: str) -> None:
+    out = session.ask(line)
+    assert out.startswith(ABOUT) and "/search QUERY" in out
+
+
+def test_sources_as_the_whole_line_lists_the_articles(session: ConsoleSession) -> None:
+    assert session.ask("sources").splitlines()[0] == "5 articles:"
+
+
+def test_a_question_that_mentions_help_is_still_a_question(session: ConsoleSession) -> None:
+    out = session.ask("help me: what is a VLA model?")
+    assert "Vision-language-action" in out and ABOUT not in out
