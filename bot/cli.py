@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from bot import __version__
+from bot import __version__, logs
 from bot.errors import BotError
 from bot.signals import import_with_signals_blocked
 
@@ -27,13 +27,23 @@ log = logging.getLogger("teambot")
 
 
 class _Formatter(logging.Formatter):
+    """One line a record. A record carrying an exception ends with the exception's type
+    and message, or, at DEBUG, is followed by its whole traceback. ``exc_text`` is used
+    when set: it is the copy a redaction filter has already scrubbed."""
+
+    def __init__(self, tracebacks: bool = False) -> None:
+        super().__init__()
+        self._tracebacks = tracebacks
+
     def format(self, record: logging.LogRecord) -> str:
         line = f"teambot: {record.levelname.lower()}: {record.getMessage()}"
-        if record.exc_info and record.levelno <= logging.DEBUG:
-            # A failure's traceback, logged at DEBUG (bot.logs); ``exc_text`` is the
-            # copy a redaction filter has already scrubbed.
+        if not record.exc_info or record.exc_info[1] is None:
+            return line
+        if self._tracebacks or record.levelno <= logging.DEBUG:
             return f"{line}\n{record.exc_text or self.formatException(record.exc_info)}"
-        return line
+        if record.exc_text:  # a traceback's last line: the exception's type and message
+            return f"{line}: {record.exc_text.rstrip().splitlines()[-1]}"
+        return f"{line}: {logs.reason(record.exc_info[1])}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 def configure_logging(level: str = "WARNING") -> None:
     """Sends log records to stderr as one readable line each."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter())
+    handler.setFormatter(_Formatter(tracebacks=level == "DEBUG"))
     handler.setLevel(level)  # libraries that lower their own loggers' levels stay quiet
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -165,6 +165,55 @@ def test_cli_log_shows_the_reason_and_the_traceback_only_at_debug(
     assert 'raise RuntimeError("index exploded")' in err
 
 
+def _log_exception(secret: str = "") -> None:
+    try:
+        raise ConnectionResetError(f"peer reset {secret}".strip())
+    except ConnectionResetError:
+        logging.getLogger("teambot.test").exception("error while answering a chat request")
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_cli_log_of_an_exception_names_it_and_shows_its_traceback_only_at_debug(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cli.configure_logging("WARNING")
+    _log_exception()
+    expected = (
+        "teambot: error: error while answering a chat request: ConnectionResetError: peer reset"
+    )
+    assert capsys.readouterr().err == expected + "\n"
+    cli.configure_logging("DEBUG")
+    _log_exception()
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "teambot: error: error while answering a chat request\nTraceback (most recent call last):"
+    )
+    assert err.rstrip().endswith("ConnectionResetError: peer reset")
+
+
+class _MaskSecret(logging.Filter):
+    """What a redaction filter does: scrubs the message and keeps a scrubbed traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = text.replace("hunter22secret", "[redacted]")
+        return True
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_cli_log_of_an_exception_shows_the_redacted_copy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for level in ("WARNING", "DEBUG"):
+        cli.configure_logging(level)
+        logging.getLogger().handlers[0].addFilter(_MaskSecret())
+        _log_exception("hunter22secret")
+        err = capsys.readouterr().err
+        assert "ConnectionResetError: peer reset [redacted]" in err
+        assert "hunter22secret" not in err
+
+
 @pytest.mark.usefixtures("restore_logging")
 def test_cli_unexpected_error_shows_its_traceback_at_debug(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
