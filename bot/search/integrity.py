@@ -84,7 +84,8 @@ def verify(directory: Path, manifest: dict[str, Any]) -> None:
         OSError: a file cannot be read.
     """
     files: dict[str, list[Any]] = manifest["files"]
-    if sum(int(size) for size, _ in files.values()) > FULL_CHECK_BYTES:
+    large = sum(int(size) for size, _ in files.values()) > FULL_CHECK_BYTES
+    if large:
         status = file_status(directory, files)
         if status is not None and _recently_checked(directory, manifest["checksum"], status):
             return
@@ -98,7 +99,8 @@ def verify(directory: Path, manifest: dict[str, Any]) -> None:
             raise Damaged(f"{name} has {actual} bytes, not {size}")
         if file_sha256(path) != sha256:
             raise Damaged(f"{name} does not match its checksum")
-    record_checked(directory, manifest)
+    if large:
+        record_checked(directory, manifest)
 
 
 def record_checked(directory: Path, manifest: dict[str, Any]) -> None:

@@ -185,14 +185,9 @@ def test_cache_absent_is_built_without_a_warning(
     _assert_serves_the_seeds(bot)
 
 
-# Large caches are hashed in full only when a file's status changed or the last full
-# check is old; the tests make every cache "large".
-
-
 @pytest.fixture
 def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every cache file hashed from now on, by name; all caches count as large."""
-    monkeypatch.setattr(integrity, "FULL_CHECK_BYTES", 0)
+    """The name of every cache file hashed from now on."""
     names: list[str] = []
     original = integrity.file_sha256
 
@@ -204,6 +199,28 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
+def test_small_cache_is_hashed_on_every_load_and_writes_nothing(
+    data: Path, caplog: pytest.LogCaptureFixture, hashed: list[str]
+) -> None:
+    before = {p: p.stat().st_mtime_ns for p in _cache(data).rglob("*")}
+    for _ in range(2):
+        hashed.clear()
+        _start(data, caplog)
+        assert "texts.bin" in hashed and "dense.npy" in hashed
+    assert {p: p.stat().st_mtime_ns for p in _cache(data).rglob("*")} == before
+
+
+# Large caches are hashed in full only when a file's status changed or the last full
+# check is old; the tests make every cache "large".
+
+
+@pytest.fixture
+def large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every cache counts as large."""
+    monkeypatch.setattr(integrity, "FULL_CHECK_BYTES", 0)
+
+
+@pytest.mark.usefixtures("large")
 def test_large_cache_unchanged_since_its_check_is_not_hashed_again(
     data: Path, caplog: pytest.LogCaptureFixture, hashed: list[str]
 ) -> None:
@@ -215,6 +232,7 @@ def test_large_cache_unchanged_since_its_check_is_not_hashed_again(
     _assert_serves_the_seeds(bot)
 
 
+@pytest.mark.usefixtures("large")
 def test_large_cache_edited_with_its_times_restored_is_rebuilt(
     data: Path, caplog: pytest.LogCaptureFixture, hashed: list[str]
 ) -> None:
@@ -226,6 +244,7 @@ def test_large_cache_edited_with_its_times_restored_is_rebuilt(
     assert "texts.bin" in hashed
 
 
+@pytest.mark.usefixtures("large")
 def test_large_cache_is_hashed_again_once_its_last_check_is_old(
     data: Path, caplog: pytest.LogCaptureFixture, hashed: list[str]
 ) -> None:
@@ -241,6 +260,7 @@ def test_large_cache_is_hashed_again_once_its_last_check_is_old(
     assert "dense.npy" in hashed
 
 
+@pytest.mark.usefixtures("large")
 def test_large_cache_without_its_check_record_is_hashed(
     data: Path, caplog: pytest.LogCaptureFixture, hashed: list[str]
 ) -> None:
