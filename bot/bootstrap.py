@@ -30,7 +30,7 @@ from bot.search.cache import (
 from bot.search.index import SearchIndex, build_index
 from bot.service import TeamBot, utc_now
 from bot.settings import Settings
-from bot.state.open import LazyStore, open_store
+from bot.state.open import lazy_store
 from bot.state.store import StateStore
 from bot.text.tokenize import Tokenizer
 
@@ -53,7 +53,7 @@ def build_bot(
         ConfigError: a setting is unusable.
     """
     if state is None:
-        state = LazyStore(lambda: open_store(settings.state_url, settings.data_dir))
+        state = lazy_store(settings.state_url, settings.data_dir)
     index, warnings, corpus_print, rebuilt = _index(settings)
     for warning in warnings:
         log.warning("%s", warning)
@@ -107,7 +107,7 @@ def build_app(
     Raises:
         CorpusError, ConfigError, ScheduleError: refused at start-up with a clear message.
     """
-    state = LazyStore(lambda: open_store(settings.state_url, settings.data_dir))
+    state = lazy_store(settings.state_url, settings.data_dir)
     bot = build_bot(settings, state=state, clock=clock)
     live = LiveBot(
         bot,

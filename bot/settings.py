@@ -14,6 +14,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.state.url import POSTGRES_SCHEMES, SQLITE_SCHEME, check_postgres_url, is_postgres
 
 EngineName = Literal["bm25s", "rank-bm25"]
 ENGINES: tuple[str, ...] = ("bm25s", "rank-bm25")
@@ -93,8 +94,10 @@ class Settings(BaseSettings):
     @field_validator("state_url")
     @classmethod
     def _supported_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        if value and not value.startswith((*POSTGRES_SCHEMES, SQLITE_SCHEME)):
             raise ValueError("expected postgresql://… or sqlite:///path")
+        if value and is_postgres(value):
+            check_postgres_url(value)  # refused here, at start-up, not at the first digest
         return value or None
 
     @model_validator(mode="after")

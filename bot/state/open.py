@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from bot.errors import StateError
-from bot.state.store import Claim, SqlStore, StateStore
+from bot.state.postgres import open_postgres
+from bot.state.sqlite import open_sqlite
+from bot.state.store import Claim, SqlStore
+from bot.state.url import SQLITE_SCHEME, is_postgres, redact
 
 SQLITE_NAME = "state.sqlite3"
+
+__all__ = ["LazyStore", "lazy_store", "open_store", "redact"]
 
 
 def open_store(state_url: str | None, data_dir: Path) -> SqlStore:
@@ -22,66 +23,35 @@ def open_store(state_url: str | None, data_dir: Path) -> SqlStore:
     Raises:
         StateError: the store cannot be opened; the message never includes a password.
     """
-    if state_url and state_url.startswith(("postgresql://", "postgres://")):
-        return _postgres(state_url)
-    path = Path(state_url.removeprefix("sqlite:///")) if state_url else data_dir / SQLITE_NAME
-    return _sqlite(path)
+    if state_url and is_postgres(state_url):
+        return open_postgres(state_url)
+    path = Path(state_url.removeprefix(SQLITE_SCHEME)) if state_url else data_dir / SQLITE_NAME
+    return open_sqlite(path)
 
 
-def redact(url: str) -> str:
-    """``url`` without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-def _sqlite(path: Path) -> SqlStore:
-    def connect() -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA busy_timeout=30000")
-        return conn
-
-    try:
-        return SqlStore(connect, "?", str(path))
-    except (OSError, sqlite3.Error) as exc:
-        raise StateError(f"cannot open the state database {path}: {exc}") from None
-
-
-def _postgres(url: str) -> SqlStore:
-    try:
-        import psycopg
-    except ImportError:
-        raise StateError(
-            "TEAMBOT_STATE_URL is a PostgreSQL URL but psycopg is not installed; "
-            "install teambot[postgres]"
-        ) from None
-
-    def connect() -> Any:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
-
-    try:
-        return SqlStore(connect, "%s", redact(url))
-    except psycopg.Error as exc:
-        reason = (
-            str(exc).replace(url, redact(url)).splitlines()[0] if str(exc) else type(exc).__name__
-        )
-        raise StateError(f"cannot open the state database {redact(url)}: {reason}") from None
+def lazy_store(state_url: str | None, data_dir: Path) -> LazyStore:
+    """The store ``open_store`` opens, opened on first use."""
+    return LazyStore(lambda: open_store(state_url, data_dir), shared=is_postgres(state_url))
 
 
 class LazyStore:
-    """A ``StateStore`` opened on first use, so commands that never need state never open it."""
+    """A store opened on first use, so commands that never need state never open it.
 
-    def __init__(self, opener: Callable[[], StateStore]) -> None:
+    A failed open is tried again on the next use (a database down at start-up is
+    used once it is up).
+
+    Args:
+        opener: opens the store.
+        shared: whether the store is shared by replicas (known before it is opened).
+    """
+
+    def __init__(self, opener: Callable[[], SqlStore], *, shared: bool = False) -> None:
         self._opener = opener
-        self._store: StateStore | None = None
+        self._store: SqlStore | None = None
         self._lock = threading.Lock()
+        self.shared = shared
 
-    def _get(self) -> StateStore:
+    def _get(self) -> SqlStore:
         with self._lock:
             if self._store is None:
                 self._store = self._opener()
@@ -100,6 +70,12 @@ class LazyStore:
 
     def release(self, claim: Claim, retry_at: datetime, error: str, now: datetime) -> None:
         self._get().release(claim, retry_at, error, now)
+
+    def limit(self, key: str, limit: int, window: float, now: float) -> float:
+        return self._get().limit(key, limit, window, now)
+
+    def first_time(self, keys: Sequence[str], now: float) -> bool:
+        return self._get().first_time(keys, now)
 
     def close(self) -> None:
         with self._lock:

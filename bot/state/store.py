@@ -1,18 +1,25 @@
-"""The state store: first-seen times and exactly-once digest claims.
+"""The state store: first-seen times, exactly-once digest claims, and (when shared) the chat
+adapters' rate limits and seen events.
 
 One SQL implementation serves SQLite (the default, a file under the data dir,
-WAL mode so several processes can share it) and PostgreSQL (several replicas).
-A claim is one atomic statement: insert the run, or take it over only when a
-failed attempt is due for retry or the claiming process's lease has expired.
+WAL mode so several processes can share it) and PostgreSQL (several replicas,
+through a connection pool that checks each connection before use, so a restarted
+server costs the failed statements and nothing more). A claim is one atomic
+statement: insert the run, or take it over only when a failed attempt is due for
+retry or the claiming process's lease has expired. Every driver error becomes a
+``StateError`` whose message names the store, never its password.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+from bot.errors import StateError
+from bot.state import events
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS first_seen (
@@ -31,6 +38,7 @@ SCHEMA = (
         error TEXT,
         updated_at DOUBLE PRECISION NOT NULL,
         PRIMARY KEY (destination, run))""",
+    *events.SCHEMA,
 )
 
 _CLAIM = """
@@ -97,27 +105,76 @@ class StateStore(Protocol):
         ...
 
 
+@runtime_checkable
+class EventGuards(Protocol):
+    """The chat adapters' per-user rate limits and seen-event keys, kept in the store so
+    that replicas sharing it share them (see ``bot.state.events``)."""
+
+    @property
+    def shared(self) -> bool:
+        """True when other processes, on other machines, use this store too (PostgreSQL)."""
+        ...
+
+    def limit(self, key: str, limit: int, window: float, now: float) -> float:
+        """0 when ``key`` may go ahead (and counts it); else seconds until it may."""
+        ...
+
+    def first_time(self, keys: Sequence[str], now: float) -> bool:
+        """True when none of ``keys`` was offered before; records them all."""
+        ...
+
+
+class Connections(Protocol):
+    """Where a store's statements run: one autocommit connection at a time."""
+
+    def connection(self, timeout: float | None = None) -> AbstractContextManager[Any]:
+        """A connection for the ``with`` block, waiting at most ``timeout`` seconds for one."""
+        ...
+
+    def close(self) -> None:
+        """Closes every connection."""
+        ...
+
+
 class SqlStore:
-    """``StateStore`` over a DB-API connection (sqlite3 or psycopg).
+    """``StateStore`` and ``EventGuards`` over DB-API connections (sqlite3 or psycopg).
 
     Args:
-        connect: opens a connection in autocommit mode.
+        connections: where statements run (one shared SQLite connection, or a pool).
         placeholder: the driver's parameter marker (``?`` or ``%s``).
         name: how to name this store in messages (never with a password).
+        errors: the driver's exception classes, each turned into a ``StateError``.
+        explain: the reason an error gives, for a message (never with a password).
+        shared: True when replicas on other machines share the store.
+        guard_wait: how long a rate-limit or seen-event check waits for a connection.
     """
 
-    def __init__(self, connect: Callable[[], Any], placeholder: str, name: str) -> None:
+    def __init__(
+        self,
+        connections: Connections,
+        placeholder: str,
+        name: str,
+        *,
+        errors: tuple[type[Exception], ...],
+        explain: Callable[[Exception], str] = str,
+        shared: bool = False,
+        guard_wait: float | None = None,
+    ) -> None:
         self.name = name
+        self.shared = shared
+        self._connections = connections
         self._placeholder = placeholder
-        self._lock = threading.Lock()  # one connection, shared by a process's threads
-        self._conn = connect()
-        for statement in SCHEMA:
-            self._execute(statement)
+        self._errors = errors
+        self._explain = explain
+        self._guard_wait = guard_wait
+        self._pruner = events.Pruner()
+        with self._cursor() as cur:
+            for statement in SCHEMA:
+                cur.execute(statement)
 
     def see(self, article_ids: Iterable[str], now: datetime) -> dict[str, datetime]:
         stamp = now.timestamp()
-        with self._lock:
-            cur = self._conn.cursor()
+        with self._cursor() as cur:
             cur.executemany(self._sql(_SEE), [(i, stamp) for i in article_ids])
             cur.execute(_SEEN)
             rows = cur.fetchall()
@@ -127,37 +184,54 @@ class SqlStore:
         self, destination: str, run: str, owner: str, now: datetime, lease: timedelta
     ) -> Claim | None:
         t = now.timestamp()
-        row = self._execute(
-            _CLAIM, (destination, run, owner, (now + lease).timestamp(), t, t, t), fetch=True
-        )
-        if not row:
-            return None
-        last = self._execute(_LAST_UNTIL, (destination,), fetch=True)
+        params = (destination, run, owner, (now + lease).timestamp(), t, t, t)
+        with self._cursor() as cur:
+            cur.execute(self._sql(_CLAIM), params)
+            row = cur.fetchone()
+            if not row:
+                return None
+            cur.execute(self._sql(_LAST_UNTIL), (destination,))
+            last = cur.fetchone()
         previous = datetime.fromtimestamp(float(last[0]), UTC) if last and last[0] else None
         return Claim(destination, run, owner, int(row[0]), previous)
 
     def finish(self, claim: Claim, until: datetime, *, posted: bool, now: datetime) -> bool:
         params = (until.timestamp(), int(posted), now.timestamp(), *_key(claim))
-        updated: int = self._execute(_FINISH, params)
-        return updated == 1
+        return self._execute(_FINISH, params) == 1
 
     def release(self, claim: Claim, retry_at: datetime, error: str, now: datetime) -> None:
         self._execute(_RELEASE, (retry_at.timestamp(), error[:500], now.timestamp(), *_key(claim)))
 
+    def limit(self, key: str, limit: int, window: float, now: float) -> float:
+        with self._cursor(self._guard_wait) as cur:
+            wait = events.limit(cur, self._sql, key, limit, window, now)
+            self._pruner.maybe_prune(cur, self._sql, now, window)
+        return wait
+
+    def first_time(self, keys: Sequence[str], now: float) -> bool:
+        with self._cursor(self._guard_wait) as cur:
+            return events.first_time(cur, self._sql, keys, now)
+
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._connections.close()
 
     def _sql(self, statement: str) -> str:
         return statement.replace("?", self._placeholder)
 
-    def _execute(self, statement: str, params: tuple[Any, ...] = (), *, fetch: bool = False) -> Any:
-        with self._lock:
-            cur = self._conn.cursor()
+    def _execute(self, statement: str, params: tuple[Any, ...]) -> int:
+        with self._cursor() as cur:
             cur.execute(self._sql(statement), params)
-            if fetch:
-                return cur.fetchone()
-            return cur.rowcount
+            return int(cur.rowcount)
+
+    @contextmanager
+    def _cursor(self, timeout: float | None = None) -> Iterator[Any]:
+        """A cursor on a connection of the store's; a driver error becomes a ``StateError``."""
+        try:
+            with self._connections.connection(timeout) as conn:
+                yield conn.cursor()
+        except self._errors as exc:
+            reason = self._explain(exc)
+            raise StateError(f"the state database {self.name} failed: {reason}") from None
 
 
 def _key(claim: Claim) -> tuple[str, str, str]:

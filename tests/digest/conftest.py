@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -59,56 +60,58 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class PostgresServer:
+    """A PostgreSQL cluster of the tests' own, in a temporary directory, on a free port.
+
+    Tests may stop it and start it again (a restart keeps its data and port).
+    """
+
+    def __init__(self, bindir: Path) -> None:
+        # Not under pytest's (root-only) temp root: the server's own user must reach it.
+        self.base = Path(tempfile.mkdtemp(prefix="teambot-pg-"))
+        os.chmod(self.base, 0o777)
+        # PostgreSQL refuses to run as root; as root, run it as the package's postgres user.
+        self._as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self._bindir = bindir
+        self.data, self.port = self.base / "data", _free_port()
+        self.url = f"postgresql://teambot@127.0.0.1:{self.port}/postgres"
+        self._run(
+            "initdb", "-D", str(self.data), *"-U teambot --auth=trust -E UTF8 --no-sync".split()
+        )
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.base / "log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop("immediate")
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [*self._as_user, str(self._bindir / program), *args]
+        subprocess.run(command, check=True, capture_output=True)
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL cluster of the tests' own, in a temporary directory, on a free port."""
+def postgres() -> Iterator[PostgresServer]:
+    """The tests' PostgreSQL server, running (skips when there are no server binaries)."""
     bindir = _server_binaries()
     if bindir is None:
         pytest.skip("no PostgreSQL server binaries (initdb); .ci/run installs Debian's postgresql")
-    # Not under pytest's (root-only) temp root: the server's own user must reach it.
-    base = Path(tempfile.mkdtemp(prefix="teambot-pg-"))
-    os.chmod(base, 0o777)
-    # PostgreSQL refuses to run as root; as root, run it as the package's postgres user.
-    as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    data, port = base / "data", _free_port()
-    subprocess.run(
-        [
-            *as_user,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "teambot",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [
-            *as_user,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(base / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    server = PostgresServer(bindir)
     try:
-        yield f"postgresql://teambot@127.0.0.1:{port}/postgres"
+        server.start()
+        yield server
     finally:
-        subprocess.run(
-            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        server.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres: PostgresServer) -> str:
+    """The URL of the tests' PostgreSQL server."""
+    return postgres.url

@@ -12,7 +12,7 @@ import pytest
 import time_machine
 
 from bot.digest.schedule import Destination, Schedule
-from bot.digest.scheduler import Scheduler
+from bot.digest.scheduler import Run, Scheduler
 from bot.models import Digest
 from bot.state.open import open_store
 from tests.digest.conftest import at
@@ -63,7 +63,7 @@ def _two_schedulers_post_once(make_store, make_bot) -> None:  # type: ignore[no-
     posted: list[str] = []
     lock = threading.Lock()
 
-    def post(destination: Destination, digest: Digest) -> None:
+    def post(destination: Destination, digest: Digest, run: Run) -> None:
         with lock:
             posted.append(destination.key)
 
@@ -93,10 +93,11 @@ def test_two_schedulers_racing_on_sqlite(make_bot, tmp_path: Path) -> None:  # t
 
 
 def test_two_schedulers_racing_on_postgres(make_bot, postgres_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(postgres_url, tmp_path)
-    with store._lock:  # noqa: SLF001 - a clean slate for this test's destination
-        store._conn.execute("DELETE FROM digest_runs WHERE destination = 'console:terminal'")  # noqa: SLF001
-    store.close()
+    import psycopg
+
+    open_store(postgres_url, tmp_path).close()  # creates the tables
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # a clean slate
+        conn.execute("DELETE FROM digest_runs WHERE destination = 'console:terminal'")
     _two_schedulers_post_once(lambda: open_store(postgres_url, tmp_path), make_bot)
 
 
