@@ -22,6 +22,9 @@ from bot.signals import import_with_signals_blocked
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 COMMAND_GROUP = "teambot.commands"
+#: Paths longer than this are cut in messages: a line, not a screenful (Linux's own
+#: limit, PATH_MAX, is 4,096 bytes).
+MAX_PATH_SHOWN = 200
 
 log = logging.getLogger("teambot")
 
@@ -70,7 +73,7 @@ def configure_logging(level: str = "WARNING") -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs one command; returns its exit code (0 ok, 2 bad usage or input)."""
+    """Runs one command; returns its exit code (0 ok, 1 a bug, 2 bad usage, input or setup)."""
     import_with_signals_blocked("numpy")  # before any command imports it: see bot.signals
     configure_logging()
     parser = build_parser()
@@ -88,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # final flush of stdout from complaining about the closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a path or file the system refuses (too long, unreadable): input
+        log.debug("system error", exc_info=True)
+        print(f"teambot: error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # a bug: one line for the user, the traceback only in DEBUG
         log.debug("unexpected error", exc_info=True)
         print(
@@ -96,6 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILURE
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The system's reason, after the path it concerns (shortened when very long)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is None:
+        return reason
+    path = os.fsdecode(exc.filename)
+    if len(path) > MAX_PATH_SHOWN:
+        path = f"{path[: MAX_PATH_SHOWN // 2]}… ({len(path):,} characters)"
+    return f"cannot use {path}: {reason}"
 
 
 if __name__ == "__main__":

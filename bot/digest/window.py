@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import WindowError
 
+#: The days a window may start or end on: a day's bounds, in any time zone, must stay
+#: within what ``datetime`` can hold (years 1 to 9999 in UTC).
+FIRST_DAY = date.min + timedelta(days=1)
+LAST_DAY = date.max - timedelta(days=1)
+
 
 @dataclass(frozen=True, slots=True)
 class Window:
@@ -58,11 +63,16 @@ def parse_day(text: str, *, option: str, today: date) -> date:
     if value == "yesterday":
         return today - timedelta(days=1)
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise WindowError(
             f"invalid {option} {text!r}: expected a date as YYYY-MM-DD, 'today' or 'yesterday'"
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise WindowError(
+            f"invalid {option} {text!r}: expected a date from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
 
 
 def on_day(text: str | None, *, now: datetime, zone: ZoneInfo) -> Window:
