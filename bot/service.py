@@ -55,10 +55,17 @@ class TeamBot:
         self._retriever = Retriever(index, static, fusion_weight())
         self._answerer = Answerer(self._retriever, rerank)
         self._state = state
+        # When this bot took hold of its articles (see ``_first_seen_stamp``).
+        self._loaded_at = clock()
         self.zone = zone
         self.warnings = warnings
         self.fingerprint = fingerprint
         self.clock = clock
+
+    @property
+    def state(self) -> StateStore:
+        """The state store (the chat adapters keep shared rate limits and seen events there)."""
+        return self._state
 
     @property
     def retriever(self) -> Retriever:
@@ -112,9 +119,25 @@ class TeamBot:
         import_with_signals_blocked("scipy.sparse")
         from bot.digest.builder import build_digest
 
-        first_seen = self.see()
+        first_seen = self.see(self._first_seen_stamp(window))
         return build_digest(self._index, first_seen, window, self.zone)
 
-    def see(self) -> dict[str, datetime]:
-        """Records every current article's first-seen time (once); returns them all."""
-        return self._state.see((a.article_id for a in self._index.articles), self.clock())
+    def see(self, now: datetime | None = None) -> dict[str, datetime]:
+        """Records every current article's first-seen time (once, as ``now``, by default
+        the current time); returns them all."""
+        stamp = now if now is not None else self.clock()
+        return self._state.see((a.article_id for a in self._index.articles), stamp)
+
+    def _first_seen_stamp(self, window: Window) -> datetime:
+        """When a digest of ``window`` records the articles the store does not know yet.
+
+        A freshly built index records its articles as it loads; a cached one, loaded
+        with no record of them (a new or deleted state database), leaves them to the
+        first digest. Recording them at the current time would put them just after a
+        window that ends "now" as the digest was asked for, so that digest would find
+        nothing new and the next one would list them. Any time from loading to now is
+        true, so the window's end is taken when it falls in that span: the digest that
+        records the articles counts them, as it does after a rebuild.
+        """
+        now = self.clock()
+        return min(now, max(self._loaded_at, window.until))
