@@ -9,13 +9,13 @@ from collections.abc import Callable
 import discord
 from discord import app_commands
 
+from adapters import guards
 from adapters.chat import digest_window, render, slow_down
 from adapters.digest_pages import read_page, read_sources_token
 from adapters.discord import format as fmt
 from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import MoreButton, more_view
 from adapters.discord.settings import DiscordSettings
-from adapters.guards import RateLimiter, Seen
 from adapters.wording import HELP, command_word, help_text
 from bot.live import LiveBot
 
@@ -59,8 +59,8 @@ class TeamBotClient(discord.Client):
         self._bot = bot
         self.digest_stories = digest_stories
         self._guild = discord.Object(id=settings.guild_id) if settings.guild_id else None
-        self._limiter = RateLimiter(settings.rate_limit)
-        self._seen = Seen()
+        self._limiter = guards.rate_limiter(bot, settings.rate_limit, "discord")
+        self._seen = guards.seen_events(bot, "discord")
         self.tree = app_commands.CommandTree(self)
         self.ready = asyncio.Event()
         self._register_commands()
@@ -93,12 +93,12 @@ class TeamBotClient(discord.Client):
             return
         if message.mention_everyone and not any(u.id == self.user.id for u in message.mentions):
             return  # @everyone is not a question to teambot
-        if not self._seen.first(str(message.id)):
+        if not await self._seen.first(str(message.id)):
             return  # already answered (e.g. replayed after a RESUME)
         question = fmt.strip_mentions(message.content)
         if command := command_word(question) or ("" if question else HELP):
             replies = await self._command(command)
-        elif wait := self._limiter.allow(str(message.author.id)):
+        elif wait := await self._limiter.allow(str(message.author.id)):
             replies = fmt.text_reply(slow_down(wait))
         else:
             replies = await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
@@ -119,7 +119,7 @@ class TeamBotClient(discord.Client):
             if command := command_word(question):
                 await self._send(interaction, await self._command(command))
                 return
-            if wait := self._limiter.allow(str(interaction.user.id)):
+            if wait := await self._limiter.allow(str(interaction.user.id)):
                 await self._send(interaction, fmt.text_reply(slow_down(wait)))
                 return
             await self._send(

@@ -14,9 +14,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters import guards
 from adapters.chat import render, slow_down
 from adapters.digest_pages import read_sources_token
-from adapters.guards import RateLimiter, Seen
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.settings import SlackSettings
@@ -65,8 +65,8 @@ class SlackListeners:
     ) -> None:
         self._bot = bot
         self._visibility = settings.answer_visibility
-        self._limiter = RateLimiter(settings.rate_limit)
-        self._seen = Seen()
+        self._limiter = guards.rate_limiter(bot, settings.rate_limit, "slack")
+        self._seen = guards.seen_events(bot, "slack")
         logging.getLogger("slack_bolt.AsyncApp").addFilter(_QUIET)  # idempotent
         signing = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
         self.app = AsyncApp(
@@ -92,7 +92,7 @@ class SlackListeners:
         if word == SOURCES:
             await self._sources_command(ack, respond)
             return
-        wait = self._limiter.allow(command.get("user_id", ""))
+        wait = await self._limiter.allow(command.get("user_id", ""))
         if wait:
             await ack(text=slow_down(wait))
             return
@@ -117,7 +117,7 @@ class SlackListeners:
     async def _mention(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        if _from_a_bot(event) or not self._first(event, body):
+        if _from_a_bot(event) or not await self._first(event, body):
             return
         thread = event.get("thread_ts") or event.get("ts")
         await self._answer_event(event, client, thread)
@@ -127,7 +127,7 @@ class SlackListeners:
     ) -> None:
         if event.get("channel_type") != "im" or event.get("subtype") or _from_a_bot(event):
             return
-        if not self._first(event, body):
+        if not await self._first(event, body):
             return
         await self._answer_event(event, client, event.get("thread_ts"))
 
@@ -143,17 +143,17 @@ class SlackListeners:
         if command := command_word(question) or ("" if question else HELP):
             await say(await self._command(command))
             return
-        wait = self._limiter.allow(event.get("user", ""))
+        wait = await self._limiter.allow(event.get("user", ""))
         if wait:
             await say(fmt.text_message(slow_down(wait)))
             return
         await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
 
-    def _first(self, event: dict[str, Any], body: dict[str, Any]) -> bool:
+    async def _first(self, event: dict[str, Any], body: dict[str, Any]) -> bool:
         """True once per message: a retry, a repeated event id, or the same message
         arriving as both ``message`` and ``app_mention`` is answered only once."""
         message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
-        return self._seen.first(str(body.get("event_id", "")), message)
+        return await self._seen.first(str(body.get("event_id", "")), message)
 
     async def _command(self, word: str) -> list[fmt.Message]:
         """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
