@@ -15,7 +15,7 @@ from bot.answer.extract import check_question
 from bot.bootstrap import build_app, build_bot, console_destinations
 from bot.cli import configure_logging
 from bot.digest.schedule import Destination
-from bot.digest.scheduler import Post
+from bot.digest.scheduler import Post, Run
 from bot.digest.window import requested
 from bot.errors import QuestionError
 from bot.models import Digest
@@ -159,7 +159,7 @@ def run_console(args: argparse.Namespace) -> int:
 def _printer(full: int) -> Post:
     """The console as a digest destination: the digest appears in the terminal."""
 
-    def print_digest(destination: Destination, digest: Digest) -> None:
+    def print_digest(destination: Destination, digest: Digest, run: Run) -> None:
         print(f"\n--- scheduled digest ({destination.schedule.describe()}) ---", flush=True)
         print(fmt.digest_text(digest, full=full), flush=True)
 

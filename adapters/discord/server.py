@@ -16,7 +16,7 @@ from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import more_view
 from adapters.discord.settings import DiscordSettings
 from bot.digest.schedule import Destination
-from bot.digest.scheduler import Post
+from bot.digest.scheduler import Post, Run
 from bot.errors import BotError, ConfigError
 from bot.live import LiveBot
 from bot.models import Digest
@@ -92,7 +92,7 @@ def digest_poster(clients: list[TeamBotClient], *, digest_stories: int) -> Post:
     """Posts a scheduled digest to a channel, from the scheduler's thread, on the client's
     loop: at most ``MESSAGES`` messages, the rest behind a "More stories" button."""
 
-    def post(destination: Destination, digest: Digest) -> None:
+    def post(destination: Destination, digest: Digest, run: Run) -> None:
         if not clients or not clients[0].is_ready():
             raise BotError("not connected to Discord yet")
         client = clients[0]

@@ -19,7 +19,7 @@ from adapters.slack.digest_format import POST_MESSAGES, digest_messages
 from adapters.slack.handlers import SlackListeners
 from adapters.slack.settings import SlackSettings
 from bot.digest.schedule import Destination
-from bot.digest.scheduler import Post
+from bot.digest.scheduler import Post, Run
 from bot.errors import BotError, ConfigError
 from bot.live import LiveBot
 from bot.models import Digest
@@ -74,7 +74,7 @@ def digest_poster(settings: SlackSettings, *, digest_stories: int) -> Post:
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=RETRIES)],
     )
 
-    def post(destination: Destination, digest: Digest) -> None:
+    def post(destination: Destination, digest: Digest, run: Run) -> None:
         for message in digest_messages(digest, full=digest_stories, limit=POST_MESSAGES):
             client.chat_postMessage(channel=destination.channel, **message)
 

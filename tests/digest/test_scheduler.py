@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from bot.digest.schedule import Destination, Schedule
-from bot.digest.scheduler import Scheduler, backoff
+from bot.digest.scheduler import Run, Scheduler, backoff
 from bot.models import Digest
 from bot.service import TeamBot
 from bot.state.store import SqlStore
@@ -30,8 +30,11 @@ def _scheduler(
     schedule: Schedule = MORNING,
     owner: str = "a",
     fail: Callable[[], bool] = lambda: False,
+    attempts: list[tuple[Run, Digest]] | None = None,
 ) -> Scheduler:
-    def post(destination: Destination, digest: Digest) -> None:
+    def post(destination: Destination, digest: Digest, run: Run) -> None:
+        if attempts is not None:
+            attempts.append((run, digest))
         if fail():
             raise ConnectionError("platform unreachable")
         posted.append((destination.key, digest))
@@ -164,6 +167,57 @@ def test_failed_post_is_retried_with_backoff(
     ]
 
 
+def test_every_attempt_of_a_run_posts_the_same_digest(
+    make_bot, store: SqlStore, corpus: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A retry must post what the failed attempt tried to, so that a poster can tell the
+    parts already in the channel: the window ends at the scheduled time, not "now"."""
+    posted: Posted = []
+    attempts: list[tuple[Run, Digest]] = []
+    failures = [True, False, False]
+    with time_machine.travel(at("2026-01-10 06:00"), tick=False) as traveller:
+        make_bot()
+        traveller.move_to(at("2026-01-10 07:00"))
+        scheduler = _scheduler(
+            make_bot(), store, posted, fail=lambda: failures.pop(0), attempts=attempts
+        )
+        assert [o.result for o in scheduler.tick()] == ["failed"]
+        traveller.move_to(at("2026-01-10 07:00:30"))  # an article arrives between attempts
+        (corpus / "late.md").write_text("Kling 4.0\n\nKuaishou shipped Kling 4.0 with 60s clips.\n")
+        bot = make_bot()
+        traveller.move_to(at("2026-01-10 07:01"))
+        retry = _scheduler(bot, store, posted, fail=lambda: failures.pop(0), attempts=attempts)
+        assert [o.result for o in retry.tick()] == ["posted"]
+        traveller.move_to(at("2026-01-11 07:00"))
+        assert [o.result for o in retry.tick()] == ["posted"]
+    (first, tried), (second, retried), (_, next_day) = attempts
+    assert (first.id, first.resumed) == ("2026-01-10", False)
+    assert (second.id, second.resumed) == ("2026-01-10", True)
+    assert first.scheduled_at == second.scheduled_at == at("2026-01-10 07:00")
+    assert retried == tried and retried.until == at("2026-01-10 07:00")
+    assert "late" not in _ids(retried)
+    assert _ids(next_day) == {"late"}  # in the next digest: never lost
+
+
+def test_a_run_taken_over_from_a_dead_process_is_resumed(make_bot, store: SqlStore) -> None:  # type: ignore[no-untyped-def]
+    posted: Posted = []
+    attempts: list[tuple[Run, Digest]] = []
+    with time_machine.travel(at("2026-01-10 06:00"), tick=False) as traveller:
+        bot = make_bot()
+        traveller.move_to(at("2026-01-10 07:00"))
+        assert store.claim(
+            "console:terminal", "2026-01-10", "dead", at("2026-01-10 07:00"), timedelta(minutes=10)
+        )  # a process claimed the run, may have posted some of it, and died
+        traveller.move_to(at("2026-01-10 07:11"))
+        _scheduler(bot, store, posted, owner="b", attempts=attempts).tick()
+        traveller.move_to(at("2026-01-11 07:00"))
+        _scheduler(bot, store, posted, owner="b", attempts=attempts).tick()
+    assert [(run.id, run.resumed) for run, _ in attempts] == [
+        ("2026-01-10", True),  # the poster looks for what the dead process posted
+        ("2026-01-11", False),
+    ]
+
+
 @pytest.mark.parametrize(("skip", "posts"), [(True, 0), (False, 1)])
 def test_empty_day_is_skipped_or_noted(make_bot, store: SqlStore, skip: bool, posts: int) -> None:  # type: ignore[no-untyped-def]
     posted: Posted = []
@@ -183,10 +237,10 @@ def test_empty_day_is_skipped_or_noted(make_bot, store: SqlStore, skip: bool, po
 def test_one_failing_destination_does_not_stop_the_others(make_bot, store: SqlStore) -> None:  # type: ignore[no-untyped-def]
     posted: list[str] = []
 
-    def broken(destination: Destination, digest: Digest) -> None:
+    def broken(destination: Destination, digest: Digest, run: Run) -> None:
         raise RuntimeError("bug in one adapter")
 
-    def working(destination: Destination, digest: Digest) -> None:
+    def working(destination: Destination, digest: Digest, run: Run) -> None:
         posted.append(destination.key)
 
     with time_machine.travel(at("2026-01-10 07:00"), tick=False):

@@ -24,6 +24,7 @@ from tests.discord.fake_discord import APP_ID, BOT, CHANNEL, FakeDiscord, compon
 from tests.discord.payloads import message_payload
 from tests.discord.test_commands import _command
 from tests.discord.test_messages import _text
+from tests.scheduled_runs import first_run
 from tests.slack.fake_slack import LoopThread
 
 NOW = datetime(2026, 2, 14, 8, tzinfo=UTC)
@@ -139,7 +140,8 @@ def test_scheduled_digest_stays_under_the_cap_with_a_more_button(
 ) -> None:
     huge = big_digest(between(NOW, NOW), stories=1000)
     post = digest_poster(discord_big.clients, digest_stories=10)
-    post(Destination("discord", CHANNEL, Schedule(NOW.time(), ZoneInfo("UTC"))), huge)
+    destination = Destination("discord", CHANNEL, Schedule(NOW.time(), ZoneInfo("UTC")))
+    post(destination, huge, first_run(NOW))
     messages = discord_big.wait("messages", MESSAGES)
     _settle()
     assert len(discord_big.fake.messages) == MESSAGES

@@ -20,6 +20,7 @@ from bot.service import TeamBot
 from tests.discord.conftest import TOKEN, Connected
 from tests.discord.fake_discord import APP_ID, BAD_TOKEN, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _text
+from tests.scheduled_runs import first_run, seen_before
 from tests.slack.fake_slack import LoopThread
 from tests.unrelated_corpus import ARTICLES, DAY, write_unrelated_corpus
 
@@ -91,7 +92,8 @@ def test_poster_sends_the_digest_to_its_channel(discord_bot: Connected, seeds_bo
     digest = seeds_bot.digest(whole_days(date(2026, 2, 14), date(2026, 2, 14), ZoneInfo("UTC")))
     post = digest_poster(discord_bot.clients, digest_stories=10)
     destination = Destination("discord", "600", Schedule(datetime.min.time(), ZoneInfo("UTC")))
-    post(destination, digest)  # from this (non-loop) thread, as the scheduler does
+    run = first_run(datetime(2026, 2, 14, 8, 0, tzinfo=UTC))
+    post(destination, digest, run)  # from this (non-loop) thread, as the scheduler does
     (message,) = discord_bot.wait("messages", 1)
     assert message["path"] == "channels/600/messages" and message["allowed_mentions"] == {
         "parse": []
@@ -104,14 +106,17 @@ def test_poster_before_connecting_fails_so_the_scheduler_retries() -> None:
 
     with pytest.raises(BotError, match="not connected"):
         digest_poster([], digest_stories=10)(
-            Destination("discord", "1", Schedule(datetime.min.time(), ZoneInfo("UTC"))), None
-        )  # type: ignore[arg-type]
+            Destination("discord", "1", Schedule(datetime.min.time(), ZoneInfo("UTC"))),
+            None,  # type: ignore[arg-type]
+            first_run(datetime(2026, 2, 14, 8, 0, tzinfo=UTC)),
+        )
 
 
 def test_discord_process_posts_the_scheduled_digest_and_stops_cleanly(
     fake: FakeDiscord, loop: LoopThread, tmp_path: Path
 ) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
+    seen_before(due, tmp_path)
     env = {
         "DISCORD_TOKEN": TOKEN,
         "DISCORD_API_URL": fake.api_url,
@@ -139,12 +144,14 @@ def test_discord_process_shows_teambot_digest_stories_in_full(
     fake: FakeDiscord, loop: LoopThread, tmp_path: Path
 ) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
+    corpus = write_unrelated_corpus(tmp_path / "corpus")
+    seen_before(due, tmp_path / "data", corpus)
     env = {
         "DISCORD_TOKEN": TOKEN,
         "DISCORD_API_URL": fake.api_url,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "DISCORD_DIGEST_CHANNELS": f"600@{due:%H:%M} UTC daily",
-        "TEAMBOT_CORPUS": str(write_unrelated_corpus(tmp_path / "corpus")),
+        "TEAMBOT_CORPUS": str(corpus),
         "TEAMBOT_DATA_DIR": str(tmp_path / "data"),
         "TEAMBOT_DIGEST_STORIES": "1",
     }

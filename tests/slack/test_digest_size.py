@@ -26,6 +26,7 @@ from bot.digest.schedule import Destination, Schedule
 from bot.digest.window import Window, between
 from bot.service import TeamBot
 from tests.big_digest import big_digest, use_big_digests
+from tests.scheduled_runs import first_run
 from tests.slack.conftest import Running, live, shutdown, slack_settings, start
 from tests.slack.fake_slack import FakeSlack, LoopThread
 from tests.slack.test_digest_format import story_numbers, texts
@@ -220,7 +221,7 @@ def test_scheduled_digest_stays_under_the_cap_with_a_more_button(
 ) -> None:
     huge = big_digest(between(NOW, NOW), stories=1000)
     post = digest_poster(slack_settings(fake), digest_stories=10)
-    post(Destination("slack", "C9", Schedule(NOW.time(), ZoneInfo("UTC"))), huge)
+    post(Destination("slack", "C9", Schedule(NOW.time(), ZoneInfo("UTC"))), huge, first_run(NOW))
     posts = loop.run(fake.wait_for("posts", POST_MESSAGES))
     time.sleep(0.5)
     assert len(fake.posts) == POST_MESSAGES and {p["channel"] for p in posts} == {"C9"}

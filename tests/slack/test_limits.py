@@ -19,6 +19,7 @@ from bot.digest.window import whole_days
 from bot.models import ArticleRef, Digest, Story
 from bot.service import TeamBot
 from tests.conftest import settings_for
+from tests.scheduled_runs import first_run
 from tests.slack.conftest import BOT_TOKEN, Running, live, shutdown, slack_settings, start
 from tests.slack.fake_slack import BAD_TOKEN, FakeSlack, LoopThread
 from tests.slack.test_http_mode import _texts
@@ -90,7 +91,8 @@ def test_scheduled_digest_is_posted_to_its_channel(
 ) -> None:
     post = digest_poster(slack_settings(fake), digest_stories=10)
     digest = seeds_bot.digest(whole_days(date(2026, 2, 14), date(2026, 2, 14), ZoneInfo("UTC")))
-    post(Destination("slack", "C42", Schedule(time(8, 0), ZoneInfo("UTC"))), digest)
+    due = datetime(2026, 2, 14, 8, 0, tzinfo=UTC)
+    post(Destination("slack", "C42", Schedule(time(8, 0), ZoneInfo("UTC"))), digest, first_run(due))
     (message,) = loop.run(fake.wait_for("posts", 1))
     assert message["channel"] == "C42"
     assert "Digest for 2026-02-14: 1 story" in _texts(message)
@@ -102,7 +104,9 @@ def test_long_digest_is_split_across_messages(fake: FakeSlack, loop: LoopThread)
     now = datetime(2026, 2, 2, tzinfo=UTC)
     post = digest_poster(slack_settings(fake), digest_stories=30)  # all thirty in full
     post(
-        Destination("slack", "C1", Schedule(time(8, 0), ZoneInfo("UTC"))), Digest(now, now, stories)
+        Destination("slack", "C1", Schedule(time(8, 0), ZoneInfo("UTC"))),
+        Digest(now, now, stories),
+        first_run(now),
     )
     posts = loop.run(fake.wait_for("posts", 3))
     assert all(len(p["blocks"]) <= 50 for p in posts)

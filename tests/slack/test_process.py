@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from tests.digest.conftest import _free_port
+from tests.scheduled_runs import seen_before
 from tests.slack.conftest import BOT_TOKEN
 from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 from tests.unrelated_corpus import ARTICLES, write_unrelated_corpus
@@ -72,12 +73,14 @@ def test_slack_process_shows_teambot_digest_stories_in_full(
 ) -> None:
     due = datetime.now(UTC) - timedelta(minutes=1)
     port = _free_port()
+    corpus = write_unrelated_corpus(tmp_path / "corpus")
+    seen_before(due, tmp_path / "data", corpus)
     proc = _start_bot(
         fake,
         port,
         {
             "SLACK_DIGEST_CHANNELS": f"C3@{due:%H:%M} UTC daily",
-            "TEAMBOT_CORPUS": str(write_unrelated_corpus(tmp_path / "corpus")),
+            "TEAMBOT_CORPUS": str(corpus),
             "TEAMBOT_DATA_DIR": str(tmp_path / "data"),
             "TEAMBOT_DIGEST_STORIES": "1",
         },
