@@ -15,8 +15,10 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.digest_runs import Mark, to_post
 from adapters.slack.digest_format import POST_MESSAGES, digest_messages
 from adapters.slack.handlers import SlackListeners
+from adapters.slack.runs import channel_marks, metadata
 from adapters.slack.settings import SlackSettings
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
@@ -66,7 +68,11 @@ async def check_token(client: AsyncWebClient, api_url: str) -> Identity:
 
 def digest_poster(settings: SlackSettings, *, digest_stories: int) -> Post:
     """Posts a scheduled digest to a channel (called from the scheduler's thread): at
-    most ``POST_MESSAGES`` messages, the rest behind a "More stories" button."""
+    most ``POST_MESSAGES`` messages, the rest behind a "More stories" button.
+
+    Each message carries its run and part as message metadata; a resumed run posts
+    only the messages whose marks are not in the channel (``adapters.digest_runs``).
+    """
     token = settings.bot_token.get_secret_value() if settings.bot_token else None
     client = WebClient(
         token=token,
@@ -75,8 +81,15 @@ def digest_poster(settings: SlackSettings, *, digest_stories: int) -> Post:
     )
 
     def post(destination: Destination, digest: Digest, run: Run) -> None:
-        for message in digest_messages(digest, full=digest_stories, limit=POST_MESSAGES):
-            client.chat_postMessage(channel=destination.channel, **message)
+        channel = destination.channel
+        messages = digest_messages(digest, full=digest_stories, limit=POST_MESSAGES)
+
+        def posted() -> list[Mark]:
+            return channel_marks(client, channel, run, len(messages))
+
+        for mark in to_post(run, len(messages), posted, destination.key):
+            message = messages[mark.part - 1]
+            client.chat_postMessage(channel=channel, metadata=metadata(mark), **message)
 
     return post
 

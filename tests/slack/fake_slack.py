@@ -25,7 +25,11 @@ class FakeSlack(Recording):
     """Records every call; ``ratelimit_next`` makes the next posts answer 429;
     ``not_in`` lists channels teambot is not a member of (``not_in_channel``);
     ``refuse_after`` refuses posts once that many were accepted.
-    A response_url refuses a sixth message, as Slack's does (``refused``)."""
+    A response_url refuses a sixth message, as Slack's does (``refused``).
+    Posted messages make up each channel's ``history`` (conversations.history, with
+    their metadata when asked for it); ``history_error`` makes that method fail;
+    ``hold_after`` keeps the answers to posts past that many from being sent (each
+    post is accepted first), until ``released`` is set."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,6 +41,10 @@ class FakeSlack(Recording):
         self.not_in: set[str] = set()
         self.refuse_after: int | None = None  # posts accepted before "msg_blocks_too_long"
         self.ratelimit_next = 0
+        self.history: dict[str, list[dict[str, Any]]] = {}  # by channel, oldest first
+        self.history_error: str | None = None
+        self.hold_after: int | None = None
+        self.released = asyncio.Event()
         self._uses: dict[str, int] = {}
         self.port = 0
         self._ids = itertools.count(1)
@@ -55,6 +63,7 @@ class FakeSlack(Recording):
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),  # conversations.history is a GET
                 web.post("/response/{id}", self._response),
                 web.get("/link", self._socket),
             ]
@@ -92,6 +101,7 @@ class FakeSlack(Recording):
             params: dict[str, Any] = json.loads(raw)
         else:
             params = dict(parse_qsl(raw))
+        params.update(request.query)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or params.get(
             "token", ""
         )
@@ -125,10 +135,43 @@ class FakeSlack(Recording):
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
                 )
             await self.record("posts", params)
-            return web.json_response(
-                {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
-            )
+            ts = self._posted(params)
+            if self.hold_after is not None and len(self.posts) > self.hold_after:
+                await self.released.wait()
+            return web.json_response({"ok": True, "channel": params.get("channel"), "ts": ts})
+        if method == "conversations.history":
+            if self.history_error is not None:
+                return web.json_response({"ok": False, "error": self.history_error})
+            return web.json_response(self._history(params))
         return web.json_response({"ok": False, "error": "unknown_method"})
+
+    def _posted(self, params: dict[str, Any]) -> str:
+        """Adds a posted message to its channel's history; returns its ``ts``."""
+        channel = self.history.setdefault(str(params.get("channel")), [])
+        ts = f"{max(time.time(), float(channel[-1]['ts']) + 1e-6 if channel else 0):.6f}"
+        message = {"type": "message", "ts": ts, "user": BOT_USER, "bot_id": "BBOT"}
+        for key in ("text", "blocks", "metadata"):
+            if key in params:
+                message[key] = params[key]
+        channel.append(message)
+        return ts
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history: newest first, after ``oldest``, ``limit`` a page."""
+        oldest = float(params.get("oldest") or 0)
+        messages = [m for m in self.history.get(params["channel"], []) if float(m["ts"]) > oldest]
+        messages.reverse()
+        if params.get("include_all_metadata") not in ("1", "true", True):
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        start, limit = int(params.get("cursor") or 0), int(params.get("limit") or 100)
+        page, rest = messages[start : start + limit], messages[start + limit :]
+        cursor = str(start + limit) if rest else ""
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": bool(rest),
+            "response_metadata": {"next_cursor": cursor},
+        }
 
     async def _response(self, request: web.Request) -> web.Response:
         url = request.match_info["id"]
