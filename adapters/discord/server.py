@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -11,6 +13,8 @@ import discord.gateway
 import discord.http
 import yarl
 
+from adapters.digest_runs import Mark, to_post
+from adapters.discord import runs
 from adapters.discord.client import NO_MENTIONS, TeamBotClient
 from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import more_view
@@ -24,6 +28,7 @@ from bot.models import Digest
 log = logging.getLogger("teambot.discord")
 
 POST_TIMEOUT = 120.0
+T = TypeVar("T")
 
 
 def use_endpoints(settings: DiscordSettings) -> None:
@@ -90,23 +95,38 @@ async def _login(client: TeamBotClient, settings: DiscordSettings) -> None:
 
 def digest_poster(clients: list[TeamBotClient], *, digest_stories: int) -> Post:
     """Posts a scheduled digest to a channel, from the scheduler's thread, on the client's
-    loop: at most ``MESSAGES`` messages, the rest behind a "More stories" button."""
+    loop: at most ``MESSAGES`` messages, the rest behind a "More stories" button.
+
+    Each message carries its run and part (a nonce, and a label in its footer); a
+    resumed run posts only the messages whose marks are not in the channel
+    (``adapters.digest_runs``).
+    """
 
     def post(destination: Destination, digest: Digest, run: Run) -> None:
-        if not clients or not clients[0].is_ready():
+        if not clients or not clients[0].is_ready() or clients[0].user is None:
             raise BotError("not connected to Discord yet")
-        client = clients[0]
+        client, me = clients[0], clients[0].user.id
+        channel = client.get_partial_messageable(int(destination.channel))
+        replies = digest_replies(digest, full=digest_stories)
 
-        async def send() -> None:
-            channel = client.get_partial_messageable(int(destination.channel))
-            for reply in digest_replies(digest, full=digest_stories):
+        def on_loop(work: Coroutine[Any, Any, T]) -> T:
+            return asyncio.run_coroutine_threadsafe(work, client.loop).result(POST_TIMEOUT)
+
+        def posted() -> list[Mark]:
+            return on_loop(runs.channel_marks(channel, me, run, len(replies)))
+
+        async def send(marks: list[Mark]) -> None:
+            for mark in marks:
+                reply = replies[mark.part - 1]
+                content, embeds = runs.marked(reply, mark)
                 await channel.send(
-                    content=reply.content or None,
-                    embeds=[discord.Embed.from_dict(e) for e in reply.embeds],
+                    content=content or None,
+                    embeds=[discord.Embed.from_dict(e) for e in embeds],
+                    nonce=runs.nonce(destination.channel, mark),  # sent with enforce_nonce
                     allowed_mentions=NO_MENTIONS,
                     view=more_view(reply.more) or discord.utils.MISSING,
                 )
 
-        asyncio.run_coroutine_threadsafe(send(), client.loop).result(POST_TIMEOUT)
+        on_loop(send(to_post(run, len(replies), posted, destination.key)))
 
     return post

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -29,9 +31,20 @@ from tests.discord.payloads import (  # noqa: F401 - re-exported for the tests
 )
 from tests.loop import Recording, start_site
 
+DISCORD_EPOCH_MS = 1420070400000  # the first second of 2015: where snowflakes count from
+NONCE_SECONDS = 120.0  # Discord: a nonce is enforced "in the past few minutes"
+
 
 class FakeDiscord(Recording):
-    """Records REST calls and gateway traffic; tests dispatch events through it."""
+    """Records REST calls and gateway traffic; tests dispatch events through it.
+
+    Channel messages get snowflake ids from the time they are created and make up
+    the channel's ``history`` (Get Channel Messages, with ``after``, ``before`` and
+    ``limit``); ``history_error`` makes reading it fail with that HTTP status. A
+    message sent with a nonce and ``enforce_nonce`` repeats of one sent in the last
+    ``nonce_seconds`` answers with that message, as Discord does. ``refuse_after``
+    refuses channel messages (403, Missing Permissions) once that many were accepted.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,6 +61,11 @@ class FakeDiscord(Recording):
         self._socket: web.WebSocketResponse | None = None
         self._runner: web.AppRunner | None = None
         self.connected = asyncio.Event()
+        self.history: dict[str, list[dict[str, Any]]] = {}  # by channel, oldest first
+        self.history_error: int | None = None
+        self.refuse_after: int | None = None
+        self.nonce_seconds = NONCE_SECONDS
+        self._last_id = 0
 
     @property
     def api_url(self) -> str:
@@ -169,15 +187,59 @@ class FakeDiscord(Recording):
                     "resource": {"type": body.get("type", 5)},
                 }
             )
+        if request.method == "GET" and path.startswith("channels/") and path.endswith("/messages"):
+            if self.history_error is not None:
+                return self._json({"message": "Missing Access", "code": 50001}, self.history_error)
+            return self._json(self._history(path.split("/")[1], request.query))
         if request.method == "POST" and (path.startswith(("channels/", "webhooks/"))):
             channel = path.split("/")[1] if path.startswith("channels/") else CHANNEL
+            if self.refuse_after is not None and len(self.messages) >= self.refuse_after:
+                return self._json({"message": "Missing Permissions", "code": 50013}, 403)
+            repeated = self._same_nonce(channel, body or {})
+            if repeated is not None:
+                return self._json(repeated)
             await self.record("messages", {"path": path, **(body or {})})
-            return self._json(
-                message_payload(
-                    str(next(self._ids)), channel, BOT, (body or {}).get("content") or ""
-                )
+            payload = message_payload(
+                self._message_id(), channel, BOT, (body or {}).get("content") or ""
             )
+            self._add_to_history(channel, payload, body or {})
+            return self._json(payload)
         return self._json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _message_id(self) -> str:
+        """A snowflake from the current time, larger than every earlier one."""
+        stamp = (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22
+        self._last_id = max(stamp, self._last_id + 1)
+        return str(self._last_id)
+
+    def _add_to_history(self, channel: str, payload: dict[str, Any], body: Any) -> None:
+        stored = {**payload, "embeds": body.get("embeds") or [], "_sent": time.time()}
+        if body.get("nonce") is not None:
+            stored["nonce"] = body["nonce"]
+        self.history.setdefault(channel, []).append(stored)
+
+    def _same_nonce(self, channel: str, body: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The message a nonce with ``enforce_nonce`` repeats, sent within the last minutes."""
+        if body.get("nonce") is None or not body.get("enforce_nonce"):
+            return None
+        for message in self.history.get(channel, []):
+            recent = time.time() - message["_sent"] < self.nonce_seconds
+            if recent and message.get("nonce") == body["nonce"]:
+                return {k: v for k, v in message.items() if k != "_sent"}
+        return None
+
+    def _history(self, channel: str, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """Get Channel Messages: at most ``limit``, newest first; with ``after``, the
+        ones just after it."""
+        after, before = int(query.get("after", 0)), int(query.get("before", 0) or 2**64)
+        messages = [
+            {k: v for k, v in m.items() if k != "_sent"}
+            for m in self.history.get(channel, [])
+            if after < int(m["id"]) < before
+        ]
+        limit = int(query.get("limit", 50))
+        chosen = messages[:limit] if "after" in query else messages[-limit:]
+        return chosen[::-1]
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
