@@ -27,7 +27,8 @@ pytestmark = pytest.mark.packaging
 ROOT = SEEDS.parent
 #: What the build never needs: version control, environments, caches, earlier builds.
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv*", ".teambot", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+    *(".git", ".venv*", ".teambot", ".hypothesis", ".*_cache", "__pycache__"),
+    *("build", "dist", "*.egg-info"),
 )
 
 
