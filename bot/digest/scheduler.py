@@ -167,6 +167,12 @@ class Scheduler:
         # The window ends at the scheduled time, so that every attempt posts the same
         # digest and a resumed run can tell its parts (see the module docstring).
         until = scheduled_at
+        if claim.previous_until is None and claim.first_seen and claim.first_seen > until:
+            # A destination's first digest also holds what the bot found when it first
+            # read its corpus, even after the scheduled time (installed at 10:00, it
+            # posts today's stories, not "Nothing new"); that time is stored, so every
+            # attempt of the run still agrees on the window.
+            until = claim.first_seen
         since = min(claim.previous_until or scheduled_at - FIRST_WINDOW, until)
         try:
             digest = self._build(between(since, until))

@@ -66,6 +66,7 @@ _SEE = (
     "INSERT INTO first_seen (article_id, seen_at) VALUES (?, ?) ON CONFLICT (article_id) DO NOTHING"
 )
 _SEEN = "SELECT article_id, seen_at FROM first_seen"
+_EARLIEST = "SELECT MIN(seen_at) FROM first_seen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class Claim:
     owner: str
     attempts: int
     previous_until: datetime | None  # where the destination's previous digest ended
+    first_seen: datetime | None = None  # when the earliest article was first seen
 
 
 class StateStore(Protocol):
@@ -192,8 +194,13 @@ class SqlStore:
                 return None
             cur.execute(self._sql(_LAST_UNTIL), (destination,))
             last = cur.fetchone()
+            cur.execute(_EARLIEST)
+            earliest = cur.fetchone()
         previous = datetime.fromtimestamp(float(last[0]), UTC) if last and last[0] else None
-        return Claim(destination, run, owner, int(row[0]), previous)
+        first = (
+            datetime.fromtimestamp(float(earliest[0]), UTC) if earliest and earliest[0] else None
+        )
+        return Claim(destination, run, owner, int(row[0]), previous, first)
 
     def finish(self, claim: Claim, until: datetime, *, posted: bool, now: datetime) -> bool:
         params = (until.timestamp(), int(posted), now.timestamp(), *_key(claim))

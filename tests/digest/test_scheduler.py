@@ -72,6 +72,16 @@ def test_restart_before_and_after_the_post_time(make_bot, store: SqlStore) -> No
     assert len(posted) == 1
 
 
+def test_first_start_after_the_post_time_posts_what_it_found(make_bot, store: SqlStore) -> None:  # type: ignore[no-untyped-def]
+    """Installed at 10:00, a team gets today's stories at once, not "Nothing new"."""
+    posted: Posted = []
+    with time_machine.travel(at("2026-01-10 09:00"), tick=False) as traveller:
+        scheduler = _scheduler(make_bot(), store, posted)  # first start, after 08:00 Paris
+        traveller.move_to(at("2026-01-10 09:01"))
+        assert [o.result for o in scheduler.tick()] == ["posted"]
+    assert len(_ids(posted[0][1])) == 5
+
+
 def test_missed_digest_is_posted_once_within_grace_and_not_after(make_bot, store: SqlStore) -> None:  # type: ignore[no-untyped-def]
     posted: Posted = []
     with time_machine.travel(at("2026-01-10 06:00"), tick=False) as traveller:
