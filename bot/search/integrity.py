@@ -7,12 +7,13 @@ checksum of its own content. Loading checks the seal, then the files:
 - a larger one is hashed in full when any file's status (size, modification and
   change times, inode) differs from the one recorded at its last full check, when
   that record is missing or unreadable, and at least every ``RECHECK_EVERY``.
-  Any write to a file moves its change time, which no program can set back, so an
-  edit, a truncation or a copy is always caught before the file is trusted; only
-  decay of the medium itself, which changes no time, waits for the next full check.
+  Any write to a file moves its change time, which, unlike the modification time,
+  no system call sets back; so an edit, a truncation or a copy is always caught
+  before the file is trusted. Only decay of the medium itself, which changes no
+  time, waits for the next full check.
 
-Hashing is what costs: for the 300 MB cache of 20,000 articles, about as long as
-the cached load itself (README, *Performance*).
+Hashing is what costs: 0.24 s or more for the 323 MB cache of 20,000 articles, as
+long as the cached load itself; a status check costs 0.2 ms (README, *Performance*).
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ MANIFEST = "manifest.json"
 #: The record of the last full check: the files' status then, and when it was.
 CHECKED = "checked.json"
 
-#: Caches up to this size are hashed in full on every load. SHA-256 reads about
-#: 1.4 GB/s on the project's machine (bench/search_speed.py), so this costs at most
-#: about 50 ms, well under the 0.25 s of a cached load.
+#: Caches up to this size are hashed in full on every load. SHA-256 reads 1.1 to
+#: 1.4 GB/s on the project's machine (bench/search_speed.py prints a full check), so
+#: this costs at most about 60 ms, a quarter of a cached load (0.25 s).
 FULL_CHECK_BYTES = 64 * 2**20
 #: The longest a large cache goes without a full check (seconds): bounds how long
 #: decay that changes no file time can go unnoticed, at one full hash a day.
