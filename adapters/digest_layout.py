@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from adapters.wording import plural
+from adapters.wording import one_line, plural
 from bot.models import ArticleRef, Digest, KeyPoint, Story
 
 #: Key points shown under a story: the issue asks for "up to five".
@@ -22,6 +22,9 @@ KEY_POINTS = 5
 #: sentences (about 300 characters); a runaway one is cut rather than let one
 #: story crowd the others out of a platform's message limit.
 SUMMARY_CHARS = 1000
+#: Characters of a headline on a one-line story: a headline is a sentence; a
+#: runaway one must not make the line longer than a platform's text block.
+HEADLINE_CHARS = 300
 #: Sources listed under a story in full, besides any a key point cites. Ten fill
 #: one Slack context block; a story with hundreds of sources would otherwise
 #: bury the digest in links, and its count still says how big it is.
@@ -56,7 +59,8 @@ class BriefStory:
 
     def text(self) -> str:
         """'12. Headline (3 sources)', plain text."""
-        return f"{self.number}. {self.headline} ({plural(self.sources, 'source')})"
+        headline = one_line(self.headline, HEADLINE_CHARS)
+        return f"{self.number}. {headline} ({plural(self.sources, 'source')})"
 
 
 Item = FullStory | BriefStory

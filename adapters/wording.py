@@ -15,6 +15,19 @@ def digest_span(digest: Digest) -> str:
     return f"since {since:%Y-%m-%d %H:%M} {since.tzname() or ''}".rstrip()
 
 
+#: What an article without a title is called (a chat message needs some text).
+UNTITLED = "(untitled)"
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line (a line break would end a chat link), within ``limit``
+    characters, ending with "…" when cut; ``UNTITLED`` when nothing is left."""
+    line = " ".join(text.split())
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line or UNTITLED
+
+
 def plural(count: int, noun: str) -> str:
     """'1 story', '2 stories', '5 articles'."""
     if count == 1:
@@ -24,6 +37,12 @@ def plural(count: int, noun: str) -> str:
         return f"{count} {noun[:-1]}ies"
     return f"{count} {noun}s"
 
+
+#: The reply to a question that finds the answer queue full (``adapters.workers``).
+BUSY = (
+    "I'm answering a lot of questions right now and can't take this one. "
+    "Please try again in a minute."
+)
 
 #: A message that is one of these words and nothing else is a command, in every
 #: adapter, never a question ("@teambot help" must not get an answer about help).

@@ -24,6 +24,7 @@ from adapters.discord.format import (
     embed_size,
     escape,
     source_value,
+    tidy,
     with_fields,
 )
 from adapters.wording import digest_span, plural
@@ -65,9 +66,9 @@ def _full_story(item: layout.FullStory) -> list[Embed]:
     room = DESCRIPTION_CHARS - sum(len(p) + 1 for p in points) - 2
     summary = cut(escape(story.summary), min(room, layout.SUMMARY_CHARS))
     fields = []
-    if story.entities:
-        names = cut(escape(", ".join(story.entities)), FIELD_VALUE_CHARS)
-        fields.append({"name": "Names", "value": names, "inline": False})
+    if names := [name for name in story.entities if name.strip()]:
+        value = cut(escape(", ".join(names)), FIELD_VALUE_CHARS)
+        fields.append({"name": "Names", "value": value, "inline": False})
     fields += [{"name": f"[{n}]", "value": source_value(ref)} for n, ref in item.sources]
     if item.unlisted:
         fields.append({"name": "More sources", "value": layout.unlisted_sources(item.unlisted)})
@@ -76,7 +77,7 @@ def _full_story(item: layout.FullStory) -> list[Embed]:
         "description": "\n\n".join([summary, "\n".join(points)]) if points else summary,
         "color": COLOUR,
     }
-    return with_fields(base, fields)
+    return with_fields(tidy(base), fields)
 
 
 class _Pages:

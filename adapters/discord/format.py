@@ -20,7 +20,7 @@ from typing import Any
 
 from adapters.digest_pages import SOURCES_PAGE, sources_token
 from adapters.links import web_url
-from adapters.wording import sources_heading
+from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef, Citation
 
 CONTENT_CHARS = 2000
@@ -36,6 +36,9 @@ COLOUR = 0x5865F2
 #: one is cut so a source (link, name and date) always fits one field value.
 LINK_TITLE_CHARS = 200
 DETAIL_CHARS = 100
+#: What stands in for text that came out empty: Discord refuses an empty message,
+#: title, description or field.
+EMPTY = "…"
 
 Embed = dict[str, Any]
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")  # anywhere; [ ] also rules out masked links
@@ -67,7 +70,7 @@ def strip_mentions(text: str) -> str:
 def source_value(ref: ArticleRef) -> str:
     """``[title](url) · source · date`` within a field value; the plain title when
     the URL is not a web URL, or too long to fit (a link is never cut)."""
-    title = escape(cut(" ".join(ref.title.split()), LINK_TITLE_CHARS))
+    title = escape(one_line(ref.title, LINK_TITLE_CHARS))
     published = ref.published.isoformat() if ref.published else None
     details = [escape(cut(d, DETAIL_CHARS)) for d in (ref.source, published) if d]
     url = web_url(ref.url)
@@ -144,7 +147,7 @@ def sources_replies(articles: Sequence[ArticleRef], start: int = 0) -> list[Repl
 
 def text_reply(text: str) -> list[Reply]:
     """A plain note (usage, rate limit, errors), escaped and within the content limit."""
-    return [Reply(content=cut(escape(text), CONTENT_CHARS))]
+    return [Reply(content=cut(escape(text), CONTENT_CHARS) or EMPTY)]
 
 
 def embed_size(embed: Embed) -> int:
@@ -170,12 +173,21 @@ def with_fields(base: Embed, fields: list[dict[str, Any]]) -> list[Embed]:
     return embeds
 
 
+def tidy(embed: Embed) -> Embed:
+    """``embed`` without an empty title or description (Discord refuses them), and
+    never empty itself."""
+    kept = {k: v for k, v in embed.items() if v or k not in ("title", "description")}
+    if not any(kept.get(k) for k in ("title", "description", "fields")):
+        kept["description"] = EMPTY
+    return kept
+
+
 def _replies(embeds: list[Embed]) -> list[Reply]:
     """Packs embeds into messages of at most 10 embeds and 6,000 characters, in order."""
     replies: list[Reply] = []
     current: list[Embed] = []
     size = 0
-    for embed in embeds:
+    for embed in map(tidy, embeds):
         n = embed_size(embed)
         if current and (len(current) == MESSAGE_EMBEDS or size + n > MESSAGE_EMBED_CHARS):
             replies.append(Reply(embeds=tuple(current)))

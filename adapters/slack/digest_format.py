@@ -25,7 +25,7 @@ from adapters.slack.format import (
     source_line,
     text_message,
 )
-from adapters.wording import digest_span, plural
+from adapters.wording import digest_span, one_line, plural
 from bot.models import ArticleRef, Digest
 
 #: Messages a ``response_url`` accepts: "up to five times within 30 minutes"
@@ -39,6 +39,10 @@ POST_MESSAGES = 10
 #: The action id of the "More stories" button.
 MORE_ACTION = "teambot_digest_more"
 POINT_CHARS = 400  # one key point's sentence
+#: One source under a story in full. Ten fill a context block; a source line over
+#: this (a huge URL) shows its title alone, so a story's sources stay a fraction
+#: of a message.
+SOURCE_CHARS = 700
 NAMES_CHARS = 500
 _CLOSING_BLOCKS = 2  # the closing line and the button, kept free in every message
 _CLOSING_CHARS = 2 * 200 + 100  # the closing line, the button's label and value
@@ -101,15 +105,24 @@ class _Pages:
         self._lines: Block | None = None  # the section one-line stories are being added to
 
     def add(self, blocks: list[Block]) -> bool:
-        """Adds ``blocks`` to one message; False when that would need too many messages."""
+        """Adds a story's ``blocks``: to one message when they fit one, else spread
+        over several; False when that would need more than ``limit`` messages."""
+        messages = [list(m) for m in self._messages]
+        chars = list(self._chars)
         size = sum(block_chars(b) for b in blocks)
-        if not self._room(len(blocks), size):
-            if len(self._messages) >= self._limit:
-                return False
-            self._messages.append([])
-            self._chars.append(0)
-        self._messages[-1] += blocks
-        self._chars[-1] += size
+        if messages[-1] and not self._room(messages[-1], chars[-1], len(blocks), size):
+            messages.append([])
+            chars.append(0)
+        for block in blocks:
+            n = block_chars(block)
+            if messages[-1] and not self._room(messages[-1], chars[-1], 1, n):
+                messages.append([])
+                chars.append(0)
+            messages[-1].append(block)
+            chars[-1] += n
+        if len(messages) > self._limit:
+            return False
+        self._messages, self._chars = messages, chars
         self._lines = None
         return True
 
@@ -117,7 +130,7 @@ class _Pages:
         """Adds a line to the open section of one-liners, or starts one."""
         lines = self._lines
         if lines is not None and len(lines["text"]["text"]) + 1 + len(line) <= SECTION_CHARS:
-            if self._room(0, len(line) + 1):
+            if self._room(self._messages[-1], self._chars[-1], 0, len(line) + 1):
                 lines["text"]["text"] += "\n" + line
                 self._chars[-1] += len(line) + 1
                 return True
@@ -138,17 +151,21 @@ class _Pages:
             for i, blocks in enumerate(self._messages)
         ]
 
-    def _room(self, blocks: int, chars: int) -> bool:
-        used = len(self._messages[-1])
+    @staticmethod
+    def _room(message: list[Block], used: int, blocks: int, chars: int) -> bool:
+        """Whether ``message`` (``used`` characters) takes ``blocks`` more blocks of
+        ``chars`` characters and still has room for the closing blocks."""
         return (
-            used + blocks <= MESSAGE_BLOCKS - _CLOSING_BLOCKS
-            and self._chars[-1] + chars <= MESSAGE_CHARS - _CLOSING_CHARS
+            len(message) + blocks <= MESSAGE_BLOCKS - _CLOSING_BLOCKS
+            and used + chars <= MESSAGE_CHARS - _CLOSING_CHARS
         )
 
 
 def _source(number: int, ref: ArticleRef) -> str:
-    # source_line keeps room for the number within a context element's SECTION_CHARS.
-    return f"[{number}] {source_line(ref)}"
+    line = f"[{number}] {source_line(ref)}"
+    if len(line) <= SOURCE_CHARS:
+        return line
+    return cut(f"[{number}] {escape(one_line(ref.title, SOURCE_CHARS))}", SOURCE_CHARS)
 
 
 def _section(text: str) -> Block:

@@ -17,7 +17,7 @@ from typing import Any
 
 from adapters.digest_pages import SOURCES_PAGE, sources_token
 from adapters.links import web_url
-from adapters.wording import sources_heading
+from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef
 
 SECTION_CHARS = 3000  # text of one section block or context element
@@ -67,10 +67,11 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 
 def link(ref: ArticleRef) -> str:
-    """``<url|title>`` for an http(s) URL; the escaped title alone otherwise."""
+    """``<url|title>`` for an http(s) URL; the escaped title alone otherwise. The
+    URL's ``&`` is escaped too: Slack reads entities there."""
     title = escape(_title(ref))
     url = web_url(ref.url)
-    return f"<{url}|{title}>" if url else title
+    return f"<{escape(url)}|{title}>" if url else title
 
 
 def source_line(ref: ArticleRef) -> str:
@@ -237,8 +238,7 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _title(ref: ArticleRef) -> str:
-    """The title on one line (a line break would end a link) within ``TITLE_CHARS``."""
-    return _clip(" ".join(ref.title.split()), TITLE_CHARS)
+    return one_line(ref.title, TITLE_CHARS)
 
 
 def _date(ref: ArticleRef) -> str | None:

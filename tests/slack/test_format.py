@@ -22,7 +22,7 @@ def test_escape_and_strip_mentions() -> None:
 
 
 def test_links_are_url_and_escaped_title_or_plain_title() -> None:
-    assert fmt.link(REF) == "<https://k.example/a?b=1&c=2|Kling &amp; &lt;Co&gt;>"
+    assert fmt.link(REF) == "<https://k.example/a?b=1&amp;c=2|Kling &amp; &lt;Co&gt;>"
     assert fmt.link(BARE) == "No Link &lt;!here&gt;"
     odd = ArticleRef("c", "T", "javascript:alert(1)", None, None)
     assert fmt.link(odd) == "T"
@@ -39,7 +39,7 @@ def test_answer_message_has_blocks_sources_and_escaped_fallback() -> None:
     (message,) = fmt.answer_messages(answer)
     section, context = message["blocks"]
     assert section["text"]["text"] == "Kling &lt;!channel&gt; makes 15s clips. [1]"
-    assert context["elements"][0]["text"].startswith("[1] <https://k.example/a?b=1&c=2|")
+    assert context["elements"][0]["text"].startswith("[1] <https://k.example/a?b=1&amp;c=2|")
     assert "<!channel>" not in message["text"] and message["text"].startswith(
         "Kling &lt;!channel&gt;"
     )
