@@ -90,8 +90,9 @@ def split_front_matter(text: str, warn: Warn) -> tuple[dict[str, object], str]:
 
 def _load_yaml(block: str, warn: Warn) -> object:
     """The parsed block, or ``None`` (with a warning) when it cannot be read."""
-    loader = _FrontMatterLoader(block)
+    loader: _FrontMatterLoader | None = None
     try:
+        loader = _FrontMatterLoader(block)  # reads the block: may refuse its characters
         return loader.get_single_data()
     except _Refused as exc:
         warn(f"front matter {exc}; metadata ignored, text loaded")
@@ -104,5 +105,6 @@ def _load_yaml(block: str, warn: Warn) -> object:
         reason = f"{type(exc).__name__}: {str(exc)[:80]}"
         warn(f"broken front matter ({reason}); metadata ignored, text loaded")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None

@@ -198,6 +198,16 @@ def test_deeply_nested_front_matter_is_ignored(tmp_path: Path, levels: int, reas
     }
 
 
+def test_front_matter_with_a_control_character_keeps_the_text(tmp_path: Path) -> None:
+    # PyYAML refuses the character as it reads the block, before parsing it.
+    (tmp_path / "escape.md").write_text("---\ntitle: a\x1bb\n---\nKuaishou shipped Kling 4.0.\n")
+    (article,) = load_corpus(tmp_path).articles
+    assert article.text == "Kuaishou shipped Kling 4.0."
+    assert _warnings_for(tmp_path) == {
+        "escape.md": "broken front matter; metadata ignored, text loaded"
+    }
+
+
 def test_yaml_aliases_are_refused_not_expanded(tmp_path: Path) -> None:
     # 428 bytes of aliases to aliases: nine to the ninth "lol"s once expanded.
     for field in ("title", "published", "source"):
