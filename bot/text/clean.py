@@ -9,16 +9,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)[^)]*\)")
-_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+from bot.text.markup import (
+    remove_images,
+    remove_tags,
+    replace_links,
+    unwrap_autolinks,
+    unwrap_emphasis,
+)
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # whole lines only (fullmatch): linear
 _ESCAPE = re.compile(r"\\([\[\]()*_#>`\\-])")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])")
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_MD_HEADING = re.compile(r"#{1,6}\s+")  # the title is the rest, less closing #s and spaces
 _BULLET = re.compile(r"^(?:[•*·▪–—-]|\d{1,2}[.)])\s+")
 _MARKUP_CHARS = re.compile(r"[\[\]*_`<\\]")
-_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b]+")
+# A run of spaces becomes one " ": matching every run but a lone " " (already
+# right) saves rebuilding a long line at each of its words.
+_SPACES = re.compile(r"[\t\u00a0\u2002-\u200b][ \t\u00a0\u2002-\u200b]*| [ \t\u00a0\u2002-\u200b]+")
 
 _FURNITURE = re.compile(
     r"""^(?:
@@ -35,8 +41,10 @@ _PHOTO_CREDIT = re.compile(
     r".*\|\s*(?:getty\ images|reuters|ap\ photo|afp|bloomberg|shutterstock|nurphoto)\s*$",
     re.IGNORECASE | re.VERBOSE,
 )
-_CLOSED = re.compile(r"[.!?…:;\"”’')\]]$")
-_SENTENCE_END = re.compile(r"[.!?:;,\"”’)]$")
+_CLOSED = tuple(".!?…:;\"”’')]")
+_SENTENCE_END = tuple('.!?:;,"”’)')
+# A photo credit drops the caption before it, a paragraph this short at most.
+_CAPTION_WORDS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +59,12 @@ def strip_markup(line: str, links: list[str] | None = None) -> str:
     """Removes markdown from one line, keeping link text; collects link URLs into ``links``."""
     if not _MARKUP_CHARS.search(line):  # most lines: nothing to strip
         return _SPACES.sub(" ", line).strip()
-    line = _IMAGE.sub("", line)
-    if links is not None:
-        links.extend(m.group(2) for m in _LINK.finditer(line))
-    line = _LINK.sub(r"\1", line)
-    line = _AUTOLINK.sub(r"\1", line)
-    line = _EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
+    line = remove_images(line)
+    line = replace_links(line, links)
+    line = unwrap_autolinks(line)
+    line = unwrap_emphasis(line)
     line = _ESCAPE.sub(r"\1", line)
-    line = _TAG.sub("", line)
+    line = remove_tags(line)
     return _SPACES.sub(" ", line).strip()
 
 
@@ -75,19 +81,23 @@ def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
     the caption just before it.
     """
     blocks: list[Block] = []
+    not_caption: Block | None = None  # counted once: credit after credit met it again
     for raw in _logical_lines(body):
         if _IMAGE.fullmatch(raw.strip()):
             continue
         if _PHOTO_CREDIT.match(raw):
-            if blocks and not blocks[-1].is_heading and len(blocks[-1].text.split()) <= 50:
-                blocks.pop()
+            if blocks and not blocks[-1].is_heading and blocks[-1] is not not_caption:
+                if len(blocks[-1].text.split()) <= _CAPTION_WORDS:
+                    blocks.pop()
+                else:
+                    not_caption = blocks[-1]
             continue
-        heading = _MD_HEADING.match(raw)
-        text = strip_markup(heading.group(1) if heading else _BULLET.sub("", raw), links)
+        heading = _heading_text(raw)
+        text = strip_markup(_BULLET.sub("", raw) if heading is None else heading, links)
         if not text or is_furniture(text):
             continue
-        is_heading = bool(heading) or _looks_like_heading(raw, text)
-        if not is_heading and not _CLOSED.search(text):
+        is_heading = heading is not None or _looks_like_heading(raw, text)
+        if not is_heading and not text.endswith(_CLOSED):
             # A list item or caption ends where its line ends: close it so that it
             # stays its own sentence instead of running into the next one.
             text += "."
@@ -95,30 +105,38 @@ def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
     return blocks
 
 
+def _heading_text(raw: str) -> str | None:
+    """The text of a markdown heading (``## Title ##``), or ``None``."""
+    start = _MD_HEADING.match(raw)
+    if start is None:
+        return None
+    return raw[start.end() :].rstrip("#").rstrip()
+
+
 def _logical_lines(body: str) -> list[str]:
     lines: list[str] = []
-    pending = ""
+    pending: list[str] = []  # the pieces of one line broken mid-sentence, joined once
     for line in body.splitlines():
         stripped = line.strip()
         if not stripped:
             if pending:
-                lines.append(pending)
-            pending = ""
+                lines.append(" ".join(pending))
+            pending = []
             continue
         continues = (
             pending
             and stripped[0].islower()
-            and not _SENTENCE_END.search(pending)
+            and not pending[-1].endswith(_SENTENCE_END)
             and not _BULLET.match(stripped)
         )
         if continues:
-            pending = f"{pending} {stripped}"
+            pending.append(stripped)
         else:
             if pending:
-                lines.append(pending)
-            pending = stripped
+                lines.append(" ".join(pending))
+            pending = [stripped]
     if pending:
-        lines.append(pending)
+        lines.append(" ".join(pending))
     return lines
 
 

@@ -79,10 +79,12 @@ def named_entities(text: str, *, limit: int = 10) -> list[str]:
 
 def _clean(name: str) -> str:
     words = [_POSSESSIVE.sub("", w) for w in name.split()]
-    while words and words[0].lower() in _EDGE_WORDS:
-        words.pop(0)
-    while words and words[-1].lower() in _EDGE_WORDS:
-        words.pop()
+    first, last = 0, len(words)  # one slice: popping from the front was quadratic
+    while first < last and words[first].lower() in _EDGE_WORDS:
+        first += 1
+    while last > first and words[last - 1].lower() in _EDGE_WORDS:
+        last -= 1
+    words = words[first:last]
     if not words or (len(words) == 1 and len(words[0]) < 2):
         return ""
     if all(w.lower() in _TOO_COMMON_ALONE for w in words):

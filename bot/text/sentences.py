@@ -1,11 +1,21 @@
-"""Sentence splitting that survives abbreviations, versions and initials."""
+"""Sentence splitting that survives abbreviations, versions and initials.
+
+Linear time: each boundary looks only at the word before it and the word after
+it (the old code re-sliced the rest of the text at every boundary and the whole
+sentence so far at every abbreviation), and the boundary pattern starts only at
+the first mark of a run of them, never once per mark.
+"""
 
 from __future__ import annotations
 
 import re
 
 # A sentence may start lower-case when its first word is camel-cased ("iFlytek").
-_BOUNDARY = re.compile(r"([.!?…]+[\"”’')\]]*)\s+(?=[\"“‘'(\[]?(?:[A-Z0-9]|[a-z]+[A-Z]))")
+# Possessive quantifiers: giving back a mark, quote or space can never make a match.
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])([.!?…]++[\"”’')\]]*+)\s++(?=[\"“‘'(\[]?+(?:[A-Z0-9]|[a-z]++[A-Z]))"
+)
+_WORD = re.compile(r"\S+")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st inc corp ltd co vs etc al fig no jan feb mar apr jun jul
     aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m approx est dept gov""".split()
@@ -30,17 +40,17 @@ def split_sentences(text: str) -> list[str]:
     """
     sentences: list[str] = []
     start = 0
+    previous = 0  # where the last boundary, taken or not, ended
     for match in _BOUNDARY.finditer(text):
         end = match.end(1)
-        next_word = (
-            text[match.end() :].split(None, 1)[0].strip("\"“‘'([").lower()
-            if text[match.end() :].strip()
-            else ""
-        )
+        # The word before the mark lies after the previous boundary (taken or not):
+        # a boundary is followed by a word, and marks never start one.
+        before = text[previous : match.start(1)]
+        previous = match.end()
         if (
             match.group(1).startswith(".")
-            and _is_abbreviation(text[start : match.start(1)])
-            and next_word not in _OPENERS
+            and _is_abbreviation(before)
+            and _next_word(text, match.end()) not in _OPENERS
         ):
             continue
         piece = text[start:end].strip()
@@ -51,6 +61,12 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def _next_word(text: str, at: int) -> str:
+    """The word starting at ``at`` (a boundary's look-ahead promises one), bare."""
+    word = _WORD.match(text, at)
+    return word.group().strip("\"“‘'([").lower() if word else ""
 
 
 def _is_abbreviation(before: str) -> bool:
