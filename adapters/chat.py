@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from bot.digest.window import Window, on_day
@@ -35,14 +35,20 @@ def digest_window(bot: LiveBot, day: str | None) -> Window:
     return on_day(day, now=current.clock(), zone=current.zone)
 
 
-async def render(produce: Callable[[], T], failure: Callable[[str], T], log: logging.Logger) -> T:
-    """Runs the core (CPU-bound, synchronous) off the event loop.
+async def render(
+    produce: Callable[[], T],
+    failure: Callable[[str], T],
+    log: logging.Logger,
+    run: Callable[[Callable[[], T]], Awaitable[T]] | None = None,
+) -> T:
+    """Runs the core (CPU-bound, synchronous) off the event loop: with ``run`` (a
+    ``WorkerPool``'s), else on a thread of asyncio's own.
 
     A ``BotError`` becomes "Sorry: <message>."; any other exception is logged
     and becomes a friendly note, so the bot keeps serving.
     """
     try:
-        return await asyncio.to_thread(produce)
+        return await (run(produce) if run is not None else asyncio.to_thread(produce))
     except BotError as exc:
         return failure(f"Sorry: {exc}.")
     except Exception:

@@ -38,6 +38,12 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}s"
 
 
+#: The reply to a question that finds the answer queue full (``adapters.workers``).
+BUSY = (
+    "I'm answering a lot of questions right now and can't take this one. "
+    "Please try again in a minute."
+)
+
 #: A message that is one of these words and nothing else is a command, in every
 #: adapter, never a question ("@teambot help" must not get an answer about help).
 HELP = "help"
