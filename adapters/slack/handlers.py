@@ -3,6 +3,8 @@
 Every slash command is acknowledged at once (bolt answers Slack's request as
 soon as ``ack`` runs, and the listener carries on); the answer follows through
 ``response_url``. Mentions are answered in the message's thread, DMs in the DM.
+Questions wait their turn in a bounded ``WorkerPool``; one that finds it full is
+told at once that teambot is busy (the ack's text, or a reply in the thread).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from adapters.digest_pages import read_sources_token
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.settings import SlackSettings
-from adapters.wording import HELP, SOURCES, command_word, help_text
+from adapters.wording import BUSY, HELP, SOURCES, command_word, help_text
+from adapters.workers import WorkerPool
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.slack")
@@ -53,6 +56,7 @@ class SlackListeners:
         settings: Slack settings (visibility, rate limit).
         client: the Web API client (bot token).
         digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
+        pool: where questions wait for, and get, their answers.
     """
 
     def __init__(
@@ -62,8 +66,10 @@ class SlackListeners:
         client: AsyncWebClient,
         *,
         digest_stories: int,
+        pool: WorkerPool,
     ) -> None:
         self._bot = bot
+        self.pool = pool
         self._visibility = settings.answer_visibility
         self._limiter = guards.rate_limiter(bot, settings.rate_limit, "slack")
         self._seen = guards.seen_events(bot, "slack")
@@ -96,12 +102,19 @@ class SlackListeners:
         if wait:
             await ack(text=slow_down(wait))
             return
-        await ack()
-        await self._reply(respond, lambda: fmt.answer_messages(self._bot.ask(question)))
+
+        def answer() -> list[fmt.Message]:
+            return fmt.answer_messages(self._bot.ask(question))
+
+        if not await self.pool.accept(lambda: self._reply(respond, answer), ack):
+            await ack(text=BUSY)
 
     async def _sources_command(self, ack: Any, respond: Respond) -> None:
-        await ack()
-        await self._reply(respond, lambda: fmt.sources_messages(self._bot.sources()))
+        def sources() -> list[fmt.Message]:
+            return fmt.sources_messages(self._bot.sources())
+
+        if not await self.pool.accept(lambda: self._reply(respond, sources), ack):
+            await ack(text=BUSY)
 
     async def _sources_more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
         """The next page of the article list, for whoever pressed "More articles"."""
@@ -147,7 +160,12 @@ class SlackListeners:
         if wait:
             await say(fmt.text_message(slow_down(wait)))
             return
-        await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
+
+        async def answer() -> None:
+            await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
+
+        if not await self.pool.accept(answer):
+            await say(fmt.text_message(BUSY))
 
     async def _first(self, event: dict[str, Any], body: dict[str, Any]) -> bool:
         """True once per message: a retry, a repeated event id, or the same message
@@ -166,7 +184,7 @@ class SlackListeners:
             await respond(**message, response_type=self._visibility, replace_original=False)
 
     async def _render(self, produce: Callable[[], list[fmt.Message]]) -> list[fmt.Message]:
-        return await render(produce, fmt.text_message, log)
+        return await render(produce, fmt.text_message, log, run=self.pool.run)
 
     async def _error(self, error: Exception) -> None:
         log.error("Slack request failed: %s: %s", type(error).__name__, error)
