@@ -1,10 +1,16 @@
-"""discord.py client: Discord events in, core calls, embeds out."""
+"""discord.py client: Discord events in, core calls, embeds out.
+
+Every interaction is deferred at once and answered by follow-ups; questions wait
+their turn in a bounded ``WorkerPool``, and one that finds it full is told at once
+that teambot is busy (the interaction's response, or a reply to the message).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -16,7 +22,8 @@ from adapters.discord import format as fmt
 from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import MoreButton, more_view
 from adapters.discord.settings import DiscordSettings
-from adapters.wording import HELP, command_word, help_text
+from adapters.wording import BUSY, HELP, command_word, help_text
+from adapters.workers import WorkerPool
 from bot.live import LiveBot
 
 log = logging.getLogger("teambot.discord")
@@ -52,6 +59,9 @@ class TeamBotClient(discord.Client):
         bot: the live bot.
         settings: Discord settings (guild for command sync, rate limit).
         digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
+
+    Attributes:
+        pool: where questions wait for, and get, their answers.
     """
 
     def __init__(self, bot: LiveBot, settings: DiscordSettings, *, digest_stories: int) -> None:
@@ -61,6 +71,7 @@ class TeamBotClient(discord.Client):
         self._guild = discord.Object(id=settings.guild_id) if settings.guild_id else None
         self._limiter = guards.rate_limiter(bot, settings.rate_limit, "discord")
         self._seen = guards.seen_events(bot, "discord")
+        self.pool = WorkerPool()
         self.tree = app_commands.CommandTree(self)
         self.ready = asyncio.Event()
         self._register_commands()
@@ -101,7 +112,19 @@ class TeamBotClient(discord.Client):
         elif wait := await self._limiter.allow(str(message.author.id)):
             replies = fmt.text_reply(slow_down(wait))
         else:
-            replies = await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
+            await self._answer(message, question)
+            return
+        await self._reply(message, replies)
+
+    async def _answer(self, message: discord.Message, question: str) -> None:
+        async def answer() -> None:
+            produce = lambda: fmt.answer_replies(self._bot.ask(question))  # noqa: E731
+            await self._reply(message, await self._render(produce))
+
+        if not await self.pool.accept(answer):
+            await self._reply(message, fmt.text_reply(BUSY))
+
+    async def _reply(self, message: discord.Message, replies: list[fmt.Reply]) -> None:
         for reply in replies:
             await message.reply(
                 content=reply.content or None,
@@ -115,53 +138,79 @@ class TeamBotClient(discord.Client):
         @self.tree.command(name="ask", description="Ask a question about the articles")
         @app_commands.describe(question="What you want to know")
         async def ask(interaction: discord.Interaction, question: str) -> None:
-            await interaction.response.defer(thinking=True)
-            if command := command_word(question):
-                await self._send(interaction, await self._command(command))
-                return
-            if wait := await self._limiter.allow(str(interaction.user.id)):
-                await self._send(interaction, fmt.text_reply(slow_down(wait)))
-                return
-            await self._send(
-                interaction, await self._render(lambda: fmt.answer_replies(self._bot.ask(question)))
-            )
+            async def answer() -> None:
+                if command := command_word(question):
+                    await self._send(interaction, await self._command(command))
+                    return
+                if wait := await self._limiter.allow(str(interaction.user.id)):
+                    await self._send(interaction, fmt.text_reply(slow_down(wait)))
+                    return
+                produce = lambda: fmt.answer_replies(self._bot.ask(question))  # noqa: E731
+                await self._send(interaction, await self._render(produce))
+
+            await self._after_deferring(interaction, answer)
 
         @self.tree.command(name="digest", description="The stories new today, or on a date")
         @app_commands.describe(date="today, yesterday or YYYY-MM-DD (default: the last 24 hours)")
         async def digest(interaction: discord.Interaction, date: str | None = None) -> None:
-            await interaction.response.defer(thinking=True)
-
             def render() -> list[fmt.Reply]:
                 digest = self._bot.digest(digest_window(self._bot, date))
                 return digest_replies(digest, full=self.digest_stories)
 
-            await self._send(interaction, await self._render(render))
+            await self._deferred(interaction, render)
 
         @self.tree.command(name="sources", description="List the articles teambot knows")
         async def sources(interaction: discord.Interaction) -> None:
-            await interaction.response.defer(thinking=True)
             render = lambda: fmt.sources_replies(self._bot.sources())  # noqa: E731
-            await self._send(interaction, await self._render(render))
+            await self._deferred(interaction, render)
 
     async def digest_more(self, interaction: discord.Interaction, page: str) -> None:
         """Shows the next page of a digest to whoever pressed "More stories"."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
 
         def render() -> list[fmt.Reply]:
             found = read_page(page, self._bot.zone)
             digest = self._bot.digest(found.window)
             return digest_replies(digest, full=self.digest_stories, start=found.start)
 
-        await self._send(interaction, await self._render(render), ephemeral=True)
+        await self._deferred(interaction, render, ephemeral=True)
 
     async def sources_more(self, interaction: discord.Interaction, page: str) -> None:
         """Shows the next page of the article list to whoever pressed "More articles"."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
 
         def render() -> list[fmt.Reply]:
             return fmt.sources_replies(self._bot.sources(), read_sources_token(page))
 
-        await self._send(interaction, await self._render(render), ephemeral=True)
+        await self._deferred(interaction, render, ephemeral=True)
+
+    async def _deferred(
+        self,
+        interaction: discord.Interaction,
+        produce: Callable[[], list[fmt.Reply]],
+        *,
+        ephemeral: bool = False,
+    ) -> None:
+        """Defers at once, then sends what ``produce`` renders in the pool."""
+
+        async def answer() -> None:
+            await self._send(interaction, await self._render(produce), ephemeral=ephemeral)
+
+        await self._after_deferring(interaction, answer, ephemeral=ephemeral)
+
+    async def _after_deferring(
+        self,
+        interaction: discord.Interaction,
+        job: Callable[[], Coroutine[Any, Any, None]],
+        *,
+        ephemeral: bool = False,
+    ) -> None:
+        """Defers at once, then runs ``job`` in the pool; when the pool's queue is full,
+        the interaction's response says teambot is busy instead."""
+
+        def defer() -> Coroutine[Any, Any, object]:
+            return interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+        if not await self.pool.accept(job, defer):
+            await interaction.response.send_message(BUSY, ephemeral=True)
 
     async def _command(self, word: str) -> list[fmt.Reply]:
         """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
@@ -182,7 +231,12 @@ class TeamBotClient(discord.Client):
             )
 
     async def _render(self, produce: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:
-        return await render(produce, fmt.text_reply, log)
+        return await render(produce, fmt.text_reply, log, run=self.pool.run)
+
+    async def close(self) -> None:
+        """Disconnects, then drops the answers not done and stops the pool's threads."""
+        await super().close()
+        await self.pool.close()
 
     async def on_error(self, event_method: str, /, *args: object, **kwargs: object) -> None:
         log.exception("Discord event %s failed", event_method)
