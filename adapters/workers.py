@@ -67,6 +67,11 @@ class WorkerPool:
         """Accepted jobs not finished yet: waiting, answering or delivering."""
         return len(self._jobs) + self._reserved
 
+    @property
+    def full(self) -> bool:
+        """True when ``accept`` would refuse."""
+        return self.pending >= self._capacity
+
     async def accept(
         self, job: Job, acknowledge: Callable[[], Awaitable[object]] | None = None
     ) -> bool:
@@ -77,7 +82,7 @@ class WorkerPool:
             False, having acknowledged nothing, when the queue is full: the caller
             tells the person teambot is busy.
         """
-        if self.pending >= self._capacity:
+        if self.full:
             return False
         self._reserved += 1
         try:

@@ -10,10 +10,12 @@ told at once that teambot is busy (the ack's text, or a reply in the thread).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import guards
@@ -75,6 +77,7 @@ class SlackListeners:
         self._seen = guards.seen_events(bot, "slack")
         logging.getLogger("slack_bolt.AsyncApp").addFilter(_QUIET)  # idempotent
         signing = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
+        self._verifier = SignatureVerifier(signing) if signing.strip() else None
         self.app = AsyncApp(
             client=client,
             signing_secret=signing,
@@ -108,6 +111,22 @@ class SlackListeners:
 
         if not await self.pool.accept(lambda: self._reply(respond, answer), ack):
             await ack(text=BUSY)
+
+    def turns_away(self, body: str, headers: Mapping[str, str]) -> bool:
+        """True for a correctly signed ``/ask`` question while the pool is full: its ack
+        is ``BUSY`` (someone over the rate limit too), so HTTP mode sends it without
+        bolt's dispatch. Under a flood most requests are these, and that costs about
+        half the CPU time of a dispatch (``bench/load.py``)."""
+        if self._verifier is None or not self.pool.full:
+            return False
+        form = dict(parse_qsl(body))
+        question = fmt.strip_mentions(form.get("text", "")) if form.get("command") == "/ask" else ""
+        if not question or command_word(question):
+            return False  # help, sources and usage are answered as ever
+        try:
+            return self._verifier.is_valid_request(body, headers)
+        except ValueError:  # a timestamp that is not a number: bolt refuses it
+            return False
 
     async def _sources_command(self, ack: Any, respond: Respond) -> None:
         def sources() -> list[fmt.Message]:

@@ -22,6 +22,7 @@ from adapters.slack.digest_format import POST_MESSAGES, digest_messages
 from adapters.slack.handlers import SlackListeners
 from adapters.slack.runs import channel_marks, metadata
 from adapters.slack.settings import SlackSettings
+from adapters.wording import BUSY
 from adapters.workers import QUEUE, WORKERS, WorkerPool
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
@@ -166,8 +167,10 @@ async def _http_mode(
     stop: asyncio.Event,
     ready: asyncio.Event | None,
 ) -> None:
-    async def events(request: web.Request) -> web.Response:
+    async def events(request: web.Request) -> web.StreamResponse:
         try:
+            if listeners.turns_away(await request.text(), request.headers):
+                return web.Response(text=BUSY)  # as bolt answers ack(text=BUSY)
             bolt_request = await to_bolt_request(request)
         except (ValueError, AttributeError):
             # bolt parses the body before it checks the signature: a body that is not

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
@@ -13,8 +14,8 @@ from adapters.wording import BUSY
 from adapters.workers import WorkerPool
 from bot.service import TeamBot
 from tests.held_answers import HeldAnswers
-from tests.slack.conftest import Running, live, shutdown, slack_settings, start
-from tests.slack.fake_slack import FakeSlack, LoopThread
+from tests.slack.conftest import SECRET, Running, live, shutdown, slack_settings, start
+from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 from tests.slack.test_http_mode import _texts
 
 
@@ -93,3 +94,21 @@ def test_mention_that_finds_the_queue_full_gets_busy_in_its_thread(
     one_worker.wait("responses", 2)
     time.sleep(0.5)
     assert len(one_worker.fake.posts) == 1  # the busy mention got no answer later
+
+
+def test_full_queue_still_refuses_bad_signatures_and_answers_help(
+    one_worker: Running, held: HeldAnswers
+) -> None:
+    one_worker.command("/ask", "Who is Billy Boman?", user="U1")
+    held.wait_started(1)
+    one_worker.command("/ask", "What is a VLA model?", user="U2")  # the queue is full now
+    body = urlencode({"command": "/ask", "text": "What did ByteDance ship?", "user_id": "U3"})
+    form = "application/x-www-form-urlencoded"
+    stale = sign(body, SECRET, timestamp=int(time.time()) - 301)
+    assert one_worker.post(body, content_type=form, headers=stale, signed=False)[0] == 401
+    wrong = {**sign(body, SECRET), "X-Slack-Signature": "v0=" + "0" * 64}
+    assert one_worker.post(body, content_type=form, headers=wrong, signed=False)[0] == 401
+    status, text, _ = one_worker.command("/ask", "help", user="U4")
+    assert status == 200 and "I answer questions from the team's news articles" in text
+    held.release()
+    one_worker.wait("responses", 2)
