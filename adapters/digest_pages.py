@@ -15,13 +15,14 @@ from its 21st article (the list is rebuilt on each click, newest first).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.digest.window import Window, between, whole_days
 from bot.errors import BotError, WindowError
-from bot.models import Digest
+from bot.models import ArticleRef, Digest
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAYS = re.compile(r"d:(\d{4}-\d{2}-\d{2}):(\d{4}-\d{2}-\d{2}):(\d{1,6})")
@@ -96,3 +97,19 @@ def read_sources_token(token: str) -> int:
     if found := _SOURCES.fullmatch(token.strip()):
         return int(found[1])
     raise BotError(SOURCES_STALE)
+
+
+def sources_page(
+    articles: Sequence[ArticleRef], start: int, line: Callable[[ArticleRef], str], budget: int
+) -> list[str]:
+    """The numbered lines of one /sources page from index ``start``: at most
+    ``SOURCES_PAGE``, and no more than fit in ``budget`` characters (one at least)."""
+    lines: list[str] = []
+    used = 0
+    for n, ref in enumerate(articles[start : start + SOURCES_PAGE], start + 1):
+        text = f"{n}. {line(ref)}"
+        if lines and used + len(text) + 1 > budget:
+            break
+        lines.append(text)
+        used += len(text) + 1
+    return lines

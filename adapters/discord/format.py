@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.digest_pages import SOURCES_PAGE, sources_token
+from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef, Citation
@@ -129,14 +129,7 @@ def sources_replies(articles: Sequence[ArticleRef], start: int = 0) -> list[Repl
     at most ``SOURCES_PAGE`` numbered lines in one embed titled with the count; its
     ``more`` continues the list when more follow."""
     start = max(0, start)
-    lines: list[str] = []
-    used = 0
-    for n, ref in enumerate(articles[start : start + SOURCES_PAGE], start + 1):
-        line = f"{n}. {source_value(ref)}"
-        if lines and used + len(line) + 1 > DESCRIPTION_CHARS:
-            break
-        lines.append(line)
-        used += len(line) + 1
+    lines = sources_page(articles, start, source_value, DESCRIPTION_CHARS)
     shown = start + len(lines)
     embed: Embed = {"title": sources_heading(len(articles), start + 1, shown), "color": COLOUR}
     if lines:

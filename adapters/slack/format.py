@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from adapters.digest_pages import SOURCES_PAGE, sources_token
+from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef
@@ -113,14 +113,7 @@ def sources_messages(articles: Sequence[ArticleRef], start: int = 0) -> list[Mes
     at most ``SOURCES_PAGE`` numbered lines in one message, under a heading with the
     count, then a "More articles" button (``SOURCES_ACTION``) when more follow."""
     start = max(0, start)
-    lines: list[str] = []
-    used = 0
-    for n, ref in enumerate(articles[start : start + SOURCES_PAGE], start + 1):
-        line = f"{n}. {source_line(ref)}"
-        if lines and used + len(line) + 1 > SOURCES_CHARS:
-            break
-        lines.append(line)
-        used += len(line) + 1
+    lines = sources_page(articles, start, source_line, SOURCES_CHARS)
     shown = start + len(lines)
     heading = sources_heading(len(articles), start + 1, shown)
     blocks = _sections("\n".join([f"*{escape(heading)}*", *lines]))
