@@ -33,9 +33,9 @@ T = TypeVar("T")
 #: numpy), when a second one can run; more threads would only take the GIL from the
 #: event loop more often.
 WORKERS = 2
-#: Accepted requests that may wait for a worker. At the 4-6 answers a second two
-#: workers give on the benchmark machine (``bench/load.py``), the last of them is
-#: answered 20-30 s later: within the minute the busy note asks others to wait.
+#: Accepted requests that may wait for a worker. At the 4-14 answers a second two
+#: workers gave on the benchmark machine (``bench/load.py``; busy to quiet), the last of
+#: them is answered 7-27 s later: within the minute the busy note asks others to wait.
 QUEUE = 100
 
 Job = Callable[[], Coroutine[Any, Any, None]]
