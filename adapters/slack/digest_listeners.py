@@ -28,6 +28,7 @@ from adapters.slack.digest_format import (
     digest_messages,
 )
 from adapters.slack.format import Message
+from adapters.workers import WorkerPool
 from bot.live import LiveBot
 from bot.models import Digest
 
@@ -53,12 +54,17 @@ class DigestListeners:
         bot: the live bot.
         visibility: ``in_channel`` or ``ephemeral`` (``SLACK_ANSWER_VISIBILITY``).
         digest_stories: stories shown in full (``TEAMBOT_DIGEST_STORIES``).
+        pool: the bounded answer pool the digest is built in (as answers are), so a
+            flood of ``/digest`` cannot crowd the event loop either.
     """
 
-    def __init__(self, bot: LiveBot, visibility: str, digest_stories: int) -> None:
+    def __init__(
+        self, bot: LiveBot, visibility: str, digest_stories: int, pool: WorkerPool
+    ) -> None:
         self._bot = bot
         self._visibility = visibility
         self._full = digest_stories
+        self._pool = pool
 
     def register(self, app: AsyncApp) -> None:
         """Adds the listeners to ``app``."""
@@ -120,13 +126,14 @@ class DigestListeners:
                 digest, full=self._full, start=page.start, limit=RESPONSE_URL_MESSAGES
             )
 
-        await self._respond(respond, await render(next_page, fmt.text_message, log), private=True)
+        page = await render(next_page, fmt.text_message, log, run=self._pool.run)
+        await self._respond(respond, page, private=True)
 
     async def _build(self, produce: Callable[[], Digest]) -> Digest | list[Message]:
         def failed(text: str) -> Digest | list[Message]:
             return fmt.text_message(text)
 
-        return await render(produce, failed, log)
+        return await render(produce, failed, log, run=self._pool.run)
 
     async def _respond(
         self, respond: Respond, messages: list[Message], private: bool = False

@@ -85,7 +85,7 @@ class SlackListeners:
             ignoring_self_events_enabled=True,
         )
         self.app.command("/ask")(self._ask_command)
-        DigestListeners(bot, self._visibility, digest_stories).register(self.app)
+        DigestListeners(bot, self._visibility, digest_stories, pool).register(self.app)
         self.app.command("/sources")(self._sources_command)
         self.app.action(fmt.SOURCES_ACTION)(self._sources_more)
         self.app.event("app_mention")(self._mention)
