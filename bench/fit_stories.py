@@ -31,9 +31,9 @@ from sklearn.linear_model import LogisticRegression
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.story_data import Week, load_weeks, quarter  # noqa: E402
-from bench.story_metrics import bcubed  # noqa: E402
+from bench.story_metrics import bcubed, labels  # noqa: E402
 from bot.digest.grouping import StoryModel, group  # noqa: E402
-from bot.digest.pairs import SIGNALS, candidate_pairs  # noqa: E402
+from bot.digest.pairs import SIGNALS, Pairs, candidate_pairs  # noqa: E402
 from bot.digest.profiles import Profiles, build_profiles  # noqa: E402
 from bot.search.index import SearchIndex  # noqa: E402
 
@@ -67,14 +67,20 @@ def without_dense(profiles: Profiles) -> Profiles:
     return dataclasses.replace(profiles, dense=None)
 
 
+def labelled_pairs(d: Digest) -> tuple[Pairs, npt.NDArray[np.bool_]]:
+    """The digest's candidate pairs, and which of them are one human-made story."""
+    pairs = candidate_pairs(d.profiles)
+    gold = np.asarray(d.gold)
+    return pairs, gold[pairs.left] == gold[pairs.right]
+
+
 def fit_pairs(items: Sequence[Digest]) -> tuple[tuple[float, ...], float]:
     """Coefficients over ``SIGNALS`` (dense last: 0 when absent) and the intercept."""
     xs, ys = [], []
     for d in items:
-        pairs = candidate_pairs(d.profiles)
-        gold = np.asarray(d.gold)
+        pairs, same = labelled_pairs(d)
         xs.append(pairs.signals)
-        ys.append((gold[pairs.left] == gold[pairs.right]).astype(int))
+        ys.append(same.astype(int))
     x, y = np.vstack(xs), np.concatenate(ys)
     used = [k for k, name in enumerate(SIGNALS) if name != "dense" or x[:, k].any()]
     lr = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(x[:, used], y)
@@ -85,11 +91,7 @@ def fit_pairs(items: Sequence[Digest]) -> tuple[tuple[float, ...], float]:
 
 
 def f1(model: StoryModel, d: Digest) -> float:
-    labels = [0] * len(d.gold)
-    for n, members in enumerate(group(d.profiles, model)):
-        for i in members:
-            labels[i] = n
-    return bcubed(labels, d.gold)[2]
+    return bcubed(labels(group(d.profiles, model), len(d.gold)), d.gold)[2]
 
 
 def fit_variant(weeks: Sequence[Digest], whole: Digest) -> StoryModel:
@@ -113,9 +115,8 @@ def fit_variant(weeks: Sequence[Digest], whole: Digest) -> StoryModel:
 def _same_story_scores(model: StoryModel, items: Sequence[Digest]) -> npt.NDArray[np.float64]:
     scores = []
     for d in items:
-        pairs = candidate_pairs(d.profiles)
-        gold = np.asarray(d.gold)
-        scores.append(model.scores(pairs)[gold[pairs.left] == gold[pairs.right]])
+        pairs, same = labelled_pairs(d)
+        scores.append(model.scores(pairs)[same])
     return np.concatenate(scores)
 
 

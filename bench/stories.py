@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.story_data import Week, load_weeks, quarter  # noqa: E402
-from bench.story_metrics import adjusted_rand, bcubed  # noqa: E402
+from bench.story_metrics import adjusted_rand, bcubed, labels  # noqa: E402
 from bot.digest.grouping import group  # noqa: E402
 from bot.digest.linkage import average_linkage  # noqa: E402
 from bot.digest.profiles import build_profiles  # noqa: E402
@@ -30,14 +30,6 @@ from bot.search.index import SearchIndex  # noqa: E402
 
 Grouper = Callable[[Week], list[list[int]]]
 TFIDF_GRID = tuple(round(0.02 * k, 2) for k in range(1, 40))
-
-
-def labels(groups: list[list[int]], size: int) -> list[int]:
-    out = [0] * size
-    for n, members in enumerate(groups):
-        for i in members:
-            out[i] = n
-    return out
 
 
 def score(grouper: Grouper, weeks: Sequence[Week]) -> tuple[float, float, float, float]:

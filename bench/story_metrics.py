@@ -7,6 +7,15 @@ from collections.abc import Hashable, Sequence
 from math import comb
 
 
+def labels(groups: Sequence[Sequence[int]], size: int) -> list[int]:
+    """Each of ``size`` items' group number, from groups of item positions."""
+    out = [0] * size
+    for n, members in enumerate(groups):
+        for i in members:
+            out[i] = n
+    return out
+
+
 def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> tuple[float, float, float]:
     """B-cubed (precision, recall, F1): per item, the share of its predicted group
     that is in its gold group, and the share of its gold group found with it."""

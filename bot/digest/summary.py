@@ -95,7 +95,7 @@ def key_points(
     """For each of the story's main names, the readable sentence that has it as its
     subject and is most about the story (``weigh``; the earlier on a tie); a
     sentence serves one name only, and none repeats the summary."""
-    used = {s for s in (r for report in ordered for r in report.sentences) if s in summary}
+    used = {s for report in ordered for s in report.sentences if s in summary}
     points: list[KeyPoint] = []
     for name in story_names:
         found = _subject_sentence(ordered, name, used, weigh)
@@ -130,7 +130,12 @@ def story_names(ordered: Sequence[Report]) -> tuple[str, ...]:
 
 def _within(short: str, long: str) -> bool:
     """True when ``short`` occurs in ``long`` as whole words."""
-    return re.search(rf"(?<!\w){re.escape(short)}(?!\w)", long) is not None
+    return _whole_words(short, long) is not None
+
+
+def _whole_words(needle: str, text: str) -> re.Match[str] | None:
+    """Where ``needle`` first occurs in ``text`` as whole words (not inside a word)."""
+    return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text)
 
 
 def stands_alone(sentence: str) -> bool:
@@ -165,7 +170,7 @@ def _subject_sentence(
         for sentence in report.sentences:
             if sentence in used or not stands_alone(sentence):
                 continue
-            found = re.search(rf"(?<!\w){re.escape(lowered)}(?!\w)", sentence.lower())
+            found = _whole_words(lowered, sentence.lower())
             if found and _words(sentence[: found.start()]) < SUBJECT_WORDS:
                 weight = weigh(sentence)
                 if best is None or weight > best[0]:
