@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
-from typing import TypeGuard, TypeVar
+from typing import TypeVar
 
 from bot.corpus.loader import ARTICLE_SUFFIXES
 from bot.errors import CorpusError
@@ -102,19 +102,13 @@ class Listing:
         if not isinstance(obj, dict) or obj.get("format") != FORMAT:
             raise ValueError(f"not a corpus listing of format {FORMAT}")
         root, taken, dirs, files = (obj.get(k) for k in ("root", "taken_ns", "dirs", "files"))
-        if not isinstance(root, str) or not os.path.isabs(root) or not _is_int(taken):
+        if not isinstance(root, str) or not os.path.isabs(root) or type(taken) is not int:
             raise ValueError("corpus listing: 'root' must be an absolute path, 'taken_ns' an int")
         if not isinstance(dirs, dict) or not all(
-            _is_key(k) and _is_int(v) for k, v in dirs.items()
+            _is_key(k) and type(v) is int for k, v in dirs.items()
         ):
             raise ValueError("corpus listing: 'dirs' must map relative paths to ints")
-        if not isinstance(files, dict) or not all(
-            _is_key(k) and isinstance(v, list) and len(v) == 3 and all(map(_is_int, v))
-            for k, v in files.items()
-        ):
-            raise ValueError("corpus listing: 'files' must map relative paths to 3 ints")
-        stamps = {k: FileStamp(*v) for k, v in files.items()}
-        return cls(root, MappingProxyType(stamps), MappingProxyType(dict(dirs)), taken)
+        return cls(root, MappingProxyType(_stamps(files)), MappingProxyType(dict(dirs)), taken)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,11 +357,28 @@ def _copy(mapping: Mapping[str, _V]) -> dict[str, _V]:
     return mapping.copy() if isinstance(mapping, MappingProxyType) else dict(mapping)
 
 
+def _stamps(files: object) -> dict[str, FileStamp]:
+    """The stamps of ``Listing.to_json``'s "files"; a loop of cheap checks, as a listing
+    of 200,000 files is read at every start."""
+    if not isinstance(files, dict):
+        raise ValueError("corpus listing: 'files' must be an object")
+    stamps: dict[str, FileStamp] = {}
+    for key, value in files.items():
+        if not (_is_key(key) and type(value) is list and len(value) == 3):
+            raise ValueError(f"corpus listing: bad file entry {key!r}")
+        size, mtime, ctime = value
+        if not type(size) is type(mtime) is type(ctime) is int:  # type(): not bool
+            raise ValueError(f"corpus listing: bad file entry {key!r}")
+        stamps[key] = FileStamp(size, mtime, ctime)
+    return stamps
+
+
 def _is_key(key: object) -> bool:
-    return isinstance(key, str) and (
-        key == "" or all(part not in ("", ".", "..") for part in key.split("/"))
+    """Whether ``key`` is a path a scan can list: relative, no empty or hidden part."""
+    return (
+        type(key) is str
+        and not key.startswith((".", "/"))
+        and "/." not in key
+        and "//" not in key
+        and not key.endswith("/")
     )
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -241,10 +241,17 @@ def _keep_in_dir(top: str) -> Keep:
 
 
 def _changed_paths(old: Listing, new: Listing) -> set[Path]:
+    """The files that changed, and the directories below the root that were added,
+    removed or changed (``refresh`` lists a reported directory again: so it also drops
+    what it saw in a new directory that went before any scan saw it)."""
     if old.root != new.root:  # a symlink to the corpus pointed elsewhere
         return {Path(new.root)}
     changes = diff(old, new)
-    return {new.path(key) for key in (*changes.added, *changes.modified, *changes.deleted)}
+    keys = {*changes.added, *changes.modified, *changes.deleted}
+    keys.update(k for k, mtime in new.dirs.items() if old.dirs.get(k) != mtime)
+    keys.update(k for k in old.dirs if k not in new.dirs)
+    keys.discard("")  # the root stands for "anything may have changed": a full scan
+    return {new.path(key) for key in keys}
 
 
 def _identity(path: str) -> tuple[int, int] | None:

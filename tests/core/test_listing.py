@@ -242,6 +242,7 @@ def test_listing_survives_a_json_round_trip(tmp_path: Path) -> None:
         {"format": 1, "root": "/c", "taken_ns": 0, "dirs": {}, "files": {"a.txt": [1, 2, True]}},
         {"format": 1, "root": "/c", "taken_ns": 0, "dirs": {}, "files": {"../x.txt": [1, 2, 3]}},
         {"format": 1, "root": "/c", "taken_ns": 0, "dirs": {"a//b": 1}, "files": {}},
+        {"format": 1, "root": "/c", "taken_ns": 0, "dirs": {}, "files": {"a/.x.txt": [1, 2, 3]}},
         {"format": 1, "root": "/c", "taken_ns": 0, "dirs": {}},
     ],
 )
