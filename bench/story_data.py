@@ -54,7 +54,7 @@ def load_weeks(path: Path = STORIES, *, models: str = "bundled") -> Yardstick:
     static = LazyModel(models, "static")
     embedder = static.get()
     index = build_index(
-        articles, "bm25s", Tokenizer(), embedder=embedder, embed_ident=static.ident()
+        articles, "bm25", Tokenizer(), embedder=embedder, embed_ident=static.ident()
     )
     weeks: dict[date, list[tuple[DigestArticle, str]]] = {}
     for a, row in enumerate(rows):

@@ -37,7 +37,8 @@ class LiveBot:
 
     Args:
         bot: the bot built at start.
-        make: builds a bot over an opened index.
+        make: builds a bot over an opened index (``None`` with ``opened``: the
+            corpus is fixed, as in tests of the adapters).
         opened: the index ``bot`` was built over.
         watch: ``auto`` (OS events, polling where unavailable) or ``poll``.
     """
@@ -45,8 +46,8 @@ class LiveBot:
     def __init__(
         self,
         bot: TeamBot,
-        make: Callable[[Opened], TeamBot],
-        opened: Opened,
+        make: Callable[[Opened], TeamBot] | None = None,
+        opened: Opened | None = None,
         *,
         watch: str = "auto",
     ) -> None:
@@ -55,6 +56,7 @@ class LiveBot:
         self._opened = opened
         self._watch_mode = watch
         self._refresh_lock = threading.Lock()
+        self._failed = False  # the last update failed: retried by a full scan
 
     @property
     def current(self) -> TeamBot:
@@ -64,6 +66,8 @@ class LiveBot:
     def refresh(self, paths: Iterable[Path] | None = None) -> bool:
         """Indexes what changed in the corpus (only ``paths``, when given; else a full
         scan) and swaps in a bot over the result; True when anything changed."""
+        if self._opened is None:
+            return False
         with self._refresh_lock:
             config, commit = self._opened.config, self._opened.commit
             listing = (
@@ -83,6 +87,7 @@ class LiveBot:
             return True
 
     def _swap(self, opened: Opened) -> None:
+        assert self._make is not None
         fresh = self._make(opened)
         self._opened = opened
         self._bot = fresh  # one reference swap: readers see old or new, never half
@@ -91,6 +96,8 @@ class LiveBot:
         """Starts watching the corpus until ``stop``: OS events where the system gives
         them, else a scan every ``every`` seconds. A full scan runs first, for the
         in-place edits a cached start cannot see (it only reads directory times)."""
+        if self._opened is None:
+            return threading.Thread(target=lambda: None)  # a fixed corpus: nothing to watch
         watcher = CorpusWatcher(
             self._opened.config.root,
             lambda paths: self._guarded(lambda: self.refresh(paths)),
@@ -101,8 +108,12 @@ class LiveBot:
         def first() -> None:
             leave_to_main_thread()
             self._guarded(lambda: self.refresh())
-            if not stop.is_set():
-                watcher.start(stop)
+            if stop.is_set():
+                return
+            watcher.start(stop)
+            while not stop.wait(every):  # a failed update is retried, whatever the watcher saw
+                if self._failed:
+                    self._guarded(lambda: self.refresh())
 
         thread = threading.Thread(target=first, name="teambot-corpus-scan", daemon=True)
         thread.start()
@@ -110,8 +121,10 @@ class LiveBot:
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Runs an update; the watcher outlives any one bad update."""
+        self._failed = True
         try:
             action()
+            self._failed = False
         except BotError as exc:
             log_failure(log, logging.WARNING, "corpus not reloaded", exc=exc)
         except Exception as exc:

@@ -210,6 +210,4 @@ def build_index(
         progress(f"indexed {writer.articles} articles")
     segment = writer.finish(dense=embedder is not None)
     ident = (embed_ident or "memory") if embedder is not None else "off"
-    return SearchIndex(
-        [(segment, NO_DELETIONS)], tokenizer, engine=engine_name, dense_ident=ident
-    )
+    return SearchIndex([(segment, NO_DELETIONS)], tokenizer, engine=engine_name, dense_ident=ident)

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -32,10 +32,13 @@ from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger("teambot")
 
-#: Files one worker task reads: big enough that a task's fixed cost (pickling the
-#: result back) is small beside its work (~3 ms a 600-word file), small enough that
-#: a few tasks in flight hold little memory.
-CHUNK_FILES = 200
+#: Files one worker task reads at most: each task's result costs the parent one
+#: lookup per distinct term it holds, and a news vocabulary's distinct terms grow
+#: much slower than its files (Heaps' law), so big tasks spare the parent; a
+#: thousand 600-word files (~5 MB of text and counts) is still little to hold.
+CHUNK_FILES = 1_000
+#: Tasks per worker at least, so that the last tasks finish close together.
+TASKS_PER_WORKER = 8
 #: Below this many files the build stays in-process: a worker takes about half a
 #: second to start (importing numpy and the tokenizer), as long as indexing a few
 #: hundred files; a live update of a handful of files must not pay it.
@@ -66,6 +69,7 @@ def build_segment(
     directory: Path | None = None,
     taken: dict[str, str] | None = None,
     workers: int | None = None,
+    sizes: Mapping[str, int] | None = None,
 ) -> Built:
     """Indexes the corpus ``files`` (relative to ``root``) into one segment.
 
@@ -76,13 +80,15 @@ def build_segment(
         directory: where the segment's texts are streamed (``None``: in memory).
         taken: article ids other segments already hold (skipped as duplicates).
         workers: worker processes (default: the cores this process may use).
+        sizes: the files' sizes when known (a listing has them), else each is stat-ed.
     """
     writer = SegmentWriter(directory, taken)
     warnings: list[CorpusWarning] = []
     count = workers if workers is not None else available_cores()
     dense = embed is not None and embed.get() is not None
     with start_progress("indexing", len(files)) as progress:
-        for chunk, done in _chunks(root, files, embed if dense else None, count):
+        big = _big_files(root, files, sizes)
+        for chunk, done in _chunks(root, files, big, embed if dense else None, count):
             warnings.extend(chunk.warnings)
             warnings.extend(writer.add(chunk))
             progress.update(files=done, passages=len(chunk.texts))
@@ -97,15 +103,23 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _big_files(root: Path, files: Sequence[str], sizes: Mapping[str, int] | None) -> set[str]:
+    """The files over ``BIG_FILE_BYTES``."""
+    if sizes is None:
+        sizes = {rel: _size(root, rel) for rel in files}
+    return {rel for rel in files if sizes.get(rel, 0) > BIG_FILE_BYTES}
+
+
 def _chunks(
-    root: Path, files: Sequence[str], embed: LazyModel | None, workers: int
+    root: Path, files: Sequence[str], big: set[str], embed: LazyModel | None, workers: int
 ) -> Iterator[tuple[Chunk, int]]:
     """Each batch's chunk with how many files it covered, in corpus order."""
-    batches = list(_batches(root, files))
-    small = sum(len(b) for b in batches if b and not _is_big(root, b))
+    size = max(1, min(CHUNK_FILES, len(files) // max(1, workers * TASKS_PER_WORKER)))
+    batches = list(_batches(files, big, size))
+    small = len(files) - len(big)
     if workers < 2 or small < POOL_MIN_FILES:
         for batch in batches:
-            yield from _in_process(root, batch, embed)
+            yield from _in_process(root, batch, batch[0] in big, embed)
         return
     context = get_context("spawn")  # no fork: the parent may run threads (chat, watcher)
     spec = embed.spec if embed is not None else None
@@ -113,48 +127,44 @@ def _chunks(
         pending: deque[tuple[list[str], Future[Chunk] | None]] = deque()
         queue = iter(batches)
         for batch in queue:
-            pending.append((batch, _submit(pool, root, batch, spec)))
+            pending.append((batch, _submit(pool, root, batch, big, spec)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 break
         while pending:
             batch, future = pending.popleft()
             if future is None:
-                yield from _in_process(root, batch, embed)
+                yield from _in_process(root, batch, True, embed)
             else:
                 yield future.result(), len(batch)
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append((nxt, _submit(pool, root, nxt, spec)))
+                pending.append((nxt, _submit(pool, root, nxt, big, spec)))
 
 
 def _submit(
-    pool: ProcessPoolExecutor, root: Path, batch: list[str], spec: str | None
+    pool: ProcessPoolExecutor, root: Path, batch: list[str], big: set[str], spec: str | None
 ) -> Future[Chunk] | None:
-    if _is_big(root, batch):
+    if batch[0] in big:
         return None  # streamed by the parent
     return pool.submit(index_batch, str(root), batch, spec)
 
 
-def _batches(root: Path, files: Sequence[str]) -> Iterator[list[str]]:
-    """Runs of up to ``CHUNK_FILES`` files; a big file is a batch of its own."""
+def _batches(files: Sequence[str], big: set[str], size: int) -> Iterator[list[str]]:
+    """Runs of up to ``size`` files; a big file is a batch of its own."""
     batch: list[str] = []
     for rel in files:
-        if _size(root, rel) > BIG_FILE_BYTES:
+        if rel in big:
             if batch:
                 yield batch
             yield [rel]
             batch = []
             continue
         batch.append(rel)
-        if len(batch) == CHUNK_FILES:
+        if len(batch) == size:
             yield batch
             batch = []
     if batch:
         yield batch
-
-
-def _is_big(root: Path, batch: list[str]) -> bool:
-    return len(batch) == 1 and _size(root, batch[0]) > BIG_FILE_BYTES
 
 
 def _size(root: Path, rel: str) -> int:
@@ -170,13 +180,13 @@ def resolve(root: Path, rel: str) -> Path:
 
 
 def _in_process(
-    root: Path, batch: list[str], embed: LazyModel | None
+    root: Path, batch: list[str], big: bool, embed: LazyModel | None
 ) -> Iterator[tuple[Chunk, int]]:
     embedder = embed.get() if embed is not None else None
-    if not _is_big(root, batch):
-        yield _index(root, batch, embedder, Tokenizer()), len(batch)
+    tokenizer = _tokenizer()
+    if not big:
+        yield _index(root, batch, embedder, tokenizer), len(batch)
         return
-    tokenizer = Tokenizer()
     warnings: list[CorpusWarning] = []
     pending: list[tuple[Article, str]] = []
     for article in _stream(resolve(root, batch[0]), warnings):
@@ -203,15 +213,21 @@ def _index(root: Path, batch: list[str], embedder: Embedder | None, tok: Tokeniz
     return index_articles(pairs, tok, embedder, warnings)
 
 
-_WORKER: dict[str, object] = {}
+_TOKENIZER: list[Tokenizer] = []
+
+
+def _tokenizer() -> Tokenizer:
+    """This process's tokenizer: one for every batch, so its word and stem caches
+    (keyed by the tokenizer's stemmer) serve the whole build."""
+    if not _TOKENIZER:
+        _TOKENIZER.append(Tokenizer())
+    return _TOKENIZER[0]
 
 
 def index_batch(root: str, batch: list[str], spec: str | None) -> Chunk:
     """A worker's task: index ``batch`` of corpus files (``spec``: the static model)."""
-    tokenizer = _WORKER.setdefault("tokenizer", Tokenizer())
-    assert isinstance(tokenizer, Tokenizer)
     embedder = LazyModel(spec, "static").get() if spec is not None else None
-    return _index(Path(root), batch, embedder, tokenizer)
+    return _index(Path(root), batch, embedder, _tokenizer())
 
 
 def _worker_start() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from bot.search.engines import B, K1
+from bot.search.engines import K1, B
 from bot.search.parts import Parts
 
 

@@ -118,7 +118,10 @@ def _check(segment: Segment, manifest: dict[str, Any], dense: bool) -> None:
         and len(segment.lengths) == n
         and len(postings.ptr) == len(postings.terms) + 1
         and len(postings.docs) == len(postings.tfs) == int(postings.ptr[-1] if n else 0)
-        and (n == 0 or (0 <= int(segment.article_of.min()) and int(segment.article_of.max()) < articles))
+        and (
+            n == 0
+            or (0 <= int(segment.article_of.min()) and int(segment.article_of.max()) < articles)
+        )
         and (n == 0 or int(segment.heading_of.max()) < len(segment.headings))
         and (not dense or (bool(manifest["dense"]) and _dense_fits(segment.dense, n)))
     )
@@ -131,7 +134,12 @@ def segment_name(segment: Segment) -> str:
 
 
 def _dense_fits(matrix: npt.NDArray[np.float32] | None, n: int) -> bool:
-    return matrix is not None and matrix.ndim == 2 and matrix.shape[0] == n and matrix.dtype == np.float32
+    return (
+        matrix is not None
+        and matrix.ndim == 2
+        and matrix.shape[0] == n
+        and matrix.dtype == np.float32
+    )
 
 
 def _load(path: Path, *, mmap: bool = False) -> Any:

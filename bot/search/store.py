@@ -99,10 +99,12 @@ def read_commit(directory: Path, expected: dict[str, Any], *, dense: bool) -> Co
     """
     try:
         name = (directory / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no index, or no data directory
         raise CacheMiss("no cache yet") from None
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise CacheDamaged(f"{CURRENT} is unreadable ({exc})") from exc
+    if not name.startswith("c-") or "/" in name:
+        raise CacheDamaged(f"{CURRENT} names no commit ({name[:40]!r})")
     commit_dir = directory / name
     try:
         manifest = read_json(commit_dir / integrity.MANIFEST, dict)
@@ -123,7 +125,10 @@ def _read(directory: Path, commit_dir: Path, manifest: dict[str, Any], *, dense:
     records = read_json(commit_dir / DELETIONS, dict)
     segments = []
     for name in manifest["segments"]:
-        segment = load_segment(directory / str(name), dense=dense)
+        try:
+            segment = load_segment(directory / str(name), dense=dense)
+        except READ_ERRORS as exc:  # name the segment: the message names its file
+            raise CacheDamaged(f"segment {name}: {exc}") from exc
         segments.append((str(name), segment, deletions_from_json(records.get(name))))
     warnings = tuple(CorpusWarning(str(p), str(m)) for p, m in manifest["warnings"])
     return Commit(
@@ -160,6 +165,7 @@ def write_commit(
     """
     for path, segment in fresh:
         save_segment(segment, path)
+    generation = max(generation, _last_generation(directory) + 1)  # after a rebuild too
     name = f"c-{generation:06d}-{uuid.uuid4().hex[:6]}"
     tmp = directory / f".tmp-{name}"
     tmp.mkdir(parents=True)
@@ -191,7 +197,7 @@ def _collect(directory: Path, current: str, live: set[str]) -> None:
     kept with its segments, so a reader that read ``CURRENT`` just before the
     switch can still open it; a segment already opened is memory-mapped, and
     removing its files does not disturb the mapping."""
-    commits = sorted(p.name for p in directory.glob("c-*") if p.name != current)
+    commits = sorted((p.name for p in directory.glob("c-*") if p.name != current), key=_generation)
     keep = {current, *commits[-1:]}
     for name in commits[-1:]:
         with contextlib.suppress(*READ_ERRORS):
@@ -202,6 +208,16 @@ def _collect(directory: Path, current: str, live: set[str]) -> None:
         leftover = path.name.startswith(".tmp-") and _older_than(path, LOCK_WAIT_SECONDS)
         if stale_commit or stale_segment or leftover:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _generation(name: str) -> int:
+    """The generation in a commit's name (``c-000007-1a2b`` is 7; -1 if malformed)."""
+    parts = name.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else -1
+
+
+def _last_generation(directory: Path) -> int:
+    return max((_generation(p.name) for p in directory.glob("c-*")), default=0)
 
 
 def _older_than(path: Path, seconds: float) -> bool:

@@ -66,7 +66,8 @@ def build(config: IndexConfig, listing: Listing) -> Commit:
     """Indexes every file of ``listing`` into one segment and commits it."""
     files = sorted(listing.files)
     directory = new_segment_dir(config.directory) if config.directory else None
-    built = build_segment(config.root, files, config.embed, directory=directory)
+    sizes = {rel: stamp.size for rel, stamp in listing.files.items()}
+    built = build_segment(config.root, files, config.embed, directory=directory, sizes=sizes)
     segments = (((directory.name if directory else "s-memory"), built.segment, Deletions()),)
     return _commit(config, 1, segments, listing, built.warnings, fresh=[(directory, built.segment)])
 
@@ -93,7 +94,10 @@ def update(config: IndexConfig, commit: Commit, listing: Listing, changes: Chang
     new = sorted(set(changes.added) | set(changes.modified))
     if new:
         directory = new_segment_dir(config.directory) if config.directory else None
-        built = build_segment(config.root, new, config.embed, directory=directory, taken=taken)
+        sizes = {rel: listing.files[rel].size for rel in new if rel in listing.files}
+        built = build_segment(
+            config.root, new, config.embed, directory=directory, taken=taken, sizes=sizes
+        )
         warnings = [w for w in warnings if _file_of(config.root, w) not in set(new)]
         warnings.extend(built.warnings)
         if len(built.segment.refs):
@@ -129,7 +133,10 @@ def merge_choice(segments: Sequence[tuple[str, Segment, Deletions]]) -> list[int
         by_size = sorted(range(len(segments)), key=lambda i: _live(segments[i]))
         return sorted(by_size[: len(segments) - MAX_SEGMENTS // 2 + 1])
     for i, (_, segment, deletions) in enumerate(segments):
-        if segment.passage_count and deletions.passages >= MAX_DELETED_SHARE * segment.passage_count:
+        if (
+            segment.passage_count
+            and deletions.passages >= MAX_DELETED_SHARE * segment.passage_count
+        ):
             return [i]
     return []
 

@@ -43,6 +43,14 @@ class DenseView:
     @property
     def matrix(self) -> npt.NDArray[np.float32]:
         """Every live passage's vector, copied into one matrix (for tests and tools)."""
-        return self.rows(0, 0) if not len(self) else np.concatenate(
-            [np.asarray(p.segment.dense)[p.passages] for p in self._parts.items if len(p.passages)]
+        return (
+            self.rows(0, 0)
+            if not len(self)
+            else np.concatenate(
+                [
+                    np.asarray(p.segment.dense)[p.passages]
+                    for p in self._parts.items
+                    if len(p.passages)
+                ]
+            )
         )

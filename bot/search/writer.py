@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -81,11 +81,12 @@ class SegmentWriter:
         vocabulary with every chunk: it is mapped once)."""
         if self._last_terms is not None and self._last_terms[0] is terms:
             return self._last_terms[1]
-        lookup = np.fromiter(
-            (self._vocab.setdefault(t, len(self._vocab)) for t in terms),
-            dtype=np.int32,
-            count=len(terms),
-        )
+        vocab = self._vocab
+        ids = list(map(vocab.get, terms))  # in C: most of a chunk's terms are known
+        for j, known in enumerate(ids):
+            if known is None:
+                ids[j] = vocab.setdefault(terms[j], len(vocab))
+        lookup = np.asarray(ids, dtype=np.int32)
         self._last_terms = (terms, lookup)
         return lookup
 
@@ -138,7 +139,7 @@ class SegmentWriter:
         tfs = _concat(self._tfs, np.uint16)
         self._indices, self._tfs = [], []
         passages, terms = len(row_lengths), len(self._vocab)
-        by_term = csr_matrix((tfs, indices, indptr), shape=(passages, terms)).tocsc()
+        by_term: Any = csr_matrix((tfs, indices, indptr), shape=(passages, terms)).tocsc()
         del indices, tfs
         postings = Postings(
             terms=tuple(self._vocab),
@@ -211,5 +212,5 @@ def _kept_words(
     return {w: n for w, n in words.items() if n > 0}
 
 
-def _concat(parts: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+def _concat(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)

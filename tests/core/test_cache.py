@@ -314,13 +314,6 @@ def test_unwritable_data_dir_still_answers(
     assert sum("cannot cache the index" in w for w in warnings) == 1
 
 
-# BUG (bot/search/store.py, read_commit): only FileNotFoundError reading CURRENT
-# counts as "no cache yet"; a data directory that cannot exist (a path inside a
-# file: NotADirectoryError) is reported as a damaged cache, "the index cache in …
-# is damaged (CURRENT is unreadable ([Errno 20] Not a directory …)); rebuilding
-# it", beside the true "cannot cache the index" warning. The old cache treated it
-# as a miss (no manifest file). Remove the xfail once fixed.
-@pytest.mark.xfail(strict=True, reason="bot/search/store.py: NotADirectoryError reads as damage")
 def test_unwritable_data_dir_is_not_called_a_damaged_cache(
     corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

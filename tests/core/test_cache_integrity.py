@@ -234,11 +234,6 @@ def test_current_pointing_nowhere_is_rebuilt_with_one_warning(
     _assert_rebuilt_once(data, caplog, "c-000009-abcdef")
 
 
-# BUG (bot/search/store.py, read_commit): an emptied CURRENT is read as the name ""
-# and the index directory itself is taken for the commit; the warning then says
-# "(: FileNotFoundError: … <index>/manifest.json)", naming neither CURRENT nor what
-# is wrong with it. Remove the xfail once fixed.
-@pytest.mark.xfail(strict=True, reason="bot/search/store.py: an empty CURRENT is not named")
 def test_current_emptied_is_rebuilt_with_one_warning_naming_it(
     data: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -246,20 +241,6 @@ def test_current_emptied_is_rebuilt_with_one_warning_naming_it(
     _assert_rebuilt_once(data, caplog, "CURRENT")
 
 
-def test_current_emptied_is_rebuilt_with_one_warning(
-    data: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    (_index(data) / "CURRENT").write_bytes(b"")
-    _assert_rebuilt_once(data, caplog, "FileNotFoundError")
-
-
-# BUG (bot/search/store.py, read_commit, with bot/search/jsonfile.py, read_json): a
-# manifest.json that is not JSON (emptied, cut short) raises json's
-# JSONDecodeError, whose message names no file; the warning reads "(c-000001-…:
-# JSONDecodeError: Expecting value: line 1 column 1 (char 0))", naming neither
-# manifest.json nor, for a segment's, the segment. The cache before issue 11 said
-# "manifest.json is unreadable (…)". Remove the xfail once fixed.
-@pytest.mark.xfail(strict=True, reason="an unreadable manifest.json is not named")
 @pytest.mark.parametrize("where", ["segment", "commit"])
 def test_unreadable_manifest_is_rebuilt_with_one_warning_naming_it(
     data: Path, caplog: pytest.LogCaptureFixture, where: str
@@ -267,15 +248,6 @@ def test_unreadable_manifest_is_rebuilt_with_one_warning_naming_it(
     directory = _segment(data) if where == "segment" else _commit(data)
     (directory / integrity.MANIFEST).write_bytes(b"")
     _assert_rebuilt_once(data, caplog, integrity.MANIFEST)
-
-
-@pytest.mark.parametrize("where", ["segment", "commit"])
-def test_unreadable_manifest_is_rebuilt_with_one_warning(
-    data: Path, caplog: pytest.LogCaptureFixture, where: str
-) -> None:
-    directory = _segment(data) if where == "segment" else _commit(data)
-    (directory / integrity.MANIFEST).write_bytes(b"")
-    _assert_rebuilt_once(data, caplog, "JSONDecodeError")
 
 
 def test_cache_absent_is_built_without_a_warning(

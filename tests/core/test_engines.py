@@ -13,7 +13,7 @@ from bot.corpus.loader import load_corpus
 from bot.errors import ConfigError
 from bot.models import Article, Section
 from bot.search.chunks import passage_terms
-from bot.search.engines import B, DELTA, K1, METHOD, check_engine
+from bot.search.engines import DELTA, K1, METHOD, B, check_engine
 from bot.search.index import SearchIndex, build_index
 from bot.search.passages import article_passages
 from bot.text.tokenize import Tokenizer
