@@ -20,7 +20,14 @@ from bot.text.stopwords import STOPWORDS
 
 # A run of letters/digits, optionally joined to more runs by "-" or "." (no spaces).
 _TOKEN = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+# The same on lower-case ASCII text, where ``[^\W_]`` is ``[a-z0-9]``: a plain
+# character set scans about twice as fast as the Unicode category test. Possessive,
+# as nothing after a run could take a character back from it (a little faster still).
+_ASCII_TOKEN = re.compile(r"[a-z0-9]++(?:[-.][a-z0-9]++)*+")
+# A comma between a digit and three more. The pattern starts with the comma, not with
+# the look-behind, so the scan jumps from comma to comma instead of trying every
+# position (that took a third of the tokenizer's time).
+_THOUSANDS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _APOSTROPHE_S = re.compile(r"['’]s\b")
 _NUMBER_WITH_UNIT = re.compile(r"(\d+(?:\.\d+)?)[a-z]{1,3}")
 _HAS_DIGIT = re.compile(r"\d")
@@ -41,7 +48,7 @@ class Tokenizer:
         """Returns the index terms of ``text`` in order (duplicates kept)."""
         out: list[str] = []
         cache = self._word_cache
-        for raw in _TOKEN.findall(_normalise(text)):
+        for raw in _raw_words(text):
             terms = cache.get(raw)
             if terms is None:
                 terms = self._terms(raw)
@@ -52,7 +59,7 @@ class Tokenizer:
 
     def groups(self, text: str) -> list[tuple[str, ...]]:
         """The terms of each word of ``text``: a compound gives ``(whole, *parts)``."""
-        found = (self._terms(raw) for raw in _TOKEN.findall(_normalise(text)))
+        found = (self._terms(raw) for raw in _raw_words(text))
         return [terms for terms in found if terms]
 
     def many(self, texts: Iterable[str]) -> list[list[str]]:
@@ -83,7 +90,7 @@ class Tokenizer:
 def surface_words(text: str) -> list[str]:
     """The words of ``text`` as written (case-folded, compounds whole): what a
     question's words are spelled against."""
-    return _TOKEN.findall(_normalise(text))
+    return _raw_words(text)
 
 
 @lru_cache(maxsize=200_000)
@@ -91,7 +98,24 @@ def _stem_cached(stemmer: Stemmer.Stemmer, word: str) -> str:
     return str(stemmer.stemWord(word))
 
 
+def _raw_words(text: str) -> list[str]:
+    """The words of ``text`` after normalising, before stemming: what the cache is keyed by."""
+    if text.isascii():
+        # NFKC leaves ASCII as it is and casefold() lowers only A-Z there, so lower()
+        # does both; then the ASCII pattern finds what ``_TOKEN`` would.
+        return _ASCII_TOKEN.findall(_drop_marks(text.lower()))
+    return _TOKEN.findall(_normalise(text))
+
+
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _THOUSANDS.sub("", text)
-    return _APOSTROPHE_S.sub("", text)
+    return _drop_marks(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _drop_marks(text: str) -> str:
+    """Drops thousands separators and possessive 's (each looked for only when its mark
+    is there: a substring test is far cheaper than a regular expression's scan)."""
+    if "," in text:
+        text = _THOUSANDS.sub("", text)
+    if "'" in text or "’" in text:
+        text = _APOSTROPHE_S.sub("", text)
+    return text
