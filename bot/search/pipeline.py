@@ -14,13 +14,13 @@ import logging
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from bot.corpus.loader import load_corpus
+from bot.corpus.loader import file_articles, load_corpus
 from bot.embed.lazy import LazyModel
 from bot.embed.models import Embedder
 from bot.models import Article, CorpusWarning
@@ -189,18 +189,12 @@ def _in_process(
         return
     warnings: list[CorpusWarning] = []
     pending: list[tuple[Article, str]] = []
-    for article in _stream(resolve(root, batch[0]), warnings):
+    for article in file_articles(resolve(root, batch[0]), warnings):
         pending.append((article, batch[0]))
         if len(pending) == BIG_FILE_BATCH:
             yield index_articles(pending, tokenizer, embedder, warnings), 0
             pending, warnings = [], []
     yield index_articles(pending, tokenizer, embedder, warnings), 1
-
-
-def _stream(path: Path, warnings: list[CorpusWarning]) -> Iterable[Article]:
-    from bot.corpus.loader import file_articles
-
-    return file_articles(path, warnings)
 
 
 def _index(root: Path, batch: list[str], embedder: Embedder | None, tok: Tokenizer) -> Chunk:
