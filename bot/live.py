@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -30,6 +31,14 @@ from bot.service import TeamBot
 from bot.signals import leave_to_main_thread
 
 log = logging.getLogger("teambot")
+
+#: How long the first full scan waits for the OS watch to be in place (so that no
+#: change falls between the two); watchfiles is ready in about a second.
+WATCH_READY_SECONDS = 10.0
+#: A full scan this often, whatever the OS reports: inotify drops events when its
+#: queue overflows, silently through watchfiles. At 200,000 files a scan costs
+#: about 1-2 s of one core, so hourly is cheap insurance.
+FULL_SCAN_SECONDS = 3600.0
 
 
 class LiveBot:
@@ -107,13 +116,17 @@ class LiveBot:
 
         def first() -> None:
             leave_to_main_thread()
-            self._guarded(lambda: self.refresh())
-            if stop.is_set():
-                return
             watcher.start(stop)
-            while not stop.wait(every):  # a failed update is retried, whatever the watcher saw
-                if self._failed:
+            watcher.wait_ready(WATCH_READY_SECONDS)  # no change falls between scan and watch
+            self._guarded(lambda: self.refresh())
+            scanned = time.monotonic()
+            while not stop.wait(every):
+                # A failed update is retried, whatever the watcher saw since; and now
+                # and then a full scan catches what the OS dropped (an overflowing
+                # inotify queue is not reported through watchfiles).
+                if self._failed or time.monotonic() - scanned >= FULL_SCAN_SECONDS:
                     self._guarded(lambda: self.refresh())
+                    scanned = time.monotonic()
 
         thread = threading.Thread(target=first, name="teambot-corpus-scan", daemon=True)
         thread.start()

@@ -4,7 +4,7 @@ Layout of one corpus's index directory::
 
     CURRENT           the name of the current commit (replaced atomically)
     lock              writers hold an exclusive lock on it
-    c-000007-1a2b/    a commit: manifest.json (sealed), listing.json, deletions.json
+    c-000007-1a2b/    a commit: manifest.json (sealed), the corpus listing, deletions.json
     s-3c4d5e6f/       a segment (see ``bot.search.segment_io``)
 
 A commit is written whole in a directory of its own, then ``CURRENT`` is replaced,
@@ -30,13 +30,13 @@ from bot.corpus.listing import Listing
 from bot.models import CorpusWarning
 from bot.search import integrity
 from bot.search.jsonfile import read_json, write_json
+from bot.search.listing_io import load_listing, save_listing
 from bot.search.parts import Deletions
 from bot.search.segment import Segment
 from bot.search.segment_io import SegmentMismatch, load_segment, save_segment
 
 CURRENT = "CURRENT"
 LOCK = "lock"
-LISTING = "listing.json"
 DELETIONS = "deletions.json"
 #: How long a writer waits for another process's update of the same index before
 #: going on without saving (it still answers, from an index built in memory).
@@ -121,7 +121,7 @@ def read_commit(directory: Path, expected: dict[str, Any], *, dense: bool) -> Co
 
 
 def _read(directory: Path, commit_dir: Path, manifest: dict[str, Any], *, dense: bool) -> Commit:
-    listing = Listing.from_json(read_json(commit_dir / LISTING, dict))
+    listing = load_listing(commit_dir)
     records = read_json(commit_dir / DELETIONS, dict)
     segments = []
     for name in manifest["segments"]:
@@ -170,7 +170,7 @@ def write_commit(
     tmp = directory / f".tmp-{name}"
     tmp.mkdir(parents=True)
     try:
-        write_json(tmp / LISTING, listing.to_json())
+        save_listing(tmp, listing)
         write_json(tmp / DELETIONS, {n: deletions_to_json(d) for n, _, d in segments if d})
         manifest = {
             **expected,

@@ -124,7 +124,7 @@ class SegmentWriter:
         self._indices.append(lookup[chunk.indices[entries]] if len(lookup) else chunk.indices[:0])
         self._tfs.append(chunk.tfs[entries])
         self._lengths.append(chunk.lengths[passages])
-        if chunk.dense is not None:
+        if chunk.dense is not None and passages.any():  # an empty chunk's matrix is (0, 1)
             self._dense.append(chunk.dense[passages])
         self._words.update(words)
 

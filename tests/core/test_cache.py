@@ -218,7 +218,10 @@ def _in_commit(name: str) -> Callable[[Path], Path]:
         pytest.param(_in_segment(n), id=f"segment/{n}")
         for n in ("manifest.json", "texts.bin", "refs.jsonl", "terms.txt", "docs.npy")
     ]
-    + [pytest.param(_in_commit(n), id=f"commit/{n}") for n in ("manifest.json", "listing.json")],
+    + [
+        pytest.param(_in_commit(n), id=f"commit/{n}")
+        for n in ("manifest.json", "listing.json", "listing.stamps.npy")
+    ],
 )
 def test_corrupt_cache_is_rebuilt_not_trusted(
     corpus: Path,

@@ -114,7 +114,7 @@ NPY_FILES = [
     "tfs.npy",
 ]
 #: The commit's files besides its manifest and check record.
-COMMIT_FILES = ["deletions.json", "listing.json"]
+COMMIT_FILES = ["deletions.json", "listing.json", "listing.names.txt", "listing.stamps.npy"]
 
 
 @pytest.mark.parametrize("name", NPY_FILES)
