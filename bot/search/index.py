@@ -135,7 +135,7 @@ class SearchIndex:
     def top_passages(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best passages for ``terms`` as ``(position, score)``, best first."""
         found, scores = self.candidates(terms)
-        return [(int(found[j]), float(scores[j])) for j in top_k(scores, k)]
+        return [(int(found[j]), float(scores[j])) for j in top_k(scores, k, found)]
 
     def _known(self, terms: Sequence[str]) -> list[str]:
         """``terms`` the corpus holds, each once, in order."""
@@ -149,7 +149,7 @@ class SearchIndex:
         depth = max(4 * k, 20)
         while True:  # scored once; only the selection deepens when articles repeat
             hits, seen = [], set()
-            ranked = top_k(scores, depth)
+            ranked = top_k(scores, depth, found)
             for j in ranked:
                 i = int(found[j])
                 article = int(self.passages.article_of[i])

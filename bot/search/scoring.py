@@ -11,6 +11,7 @@ query term are ever touched.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
@@ -61,6 +62,7 @@ class Bm25Scorer:
         avgdl = total / self._n if self._n else 1.0
         #: Each part's per-passage length normalisation, ``k1 * (1 - b + b * dl / avgdl)``.
         self._norms = [K1 * (1.0 - B + B * p.segment.lengths / avgdl) for p in parts.items]
+        self._scratch = threading.local()  # per thread: searches run on several
 
     def candidates(
         self, terms: Sequence[str]
@@ -86,8 +88,30 @@ class Bm25Scorer:
             return found[0], scored[0]
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        total = np.zeros(self._n)
+        return self._sum(found, scored)
+
+    def _sum(
+        self, found: list[npt.NDArray[np.int64]], scored: list[npt.NDArray[np.float64]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Adds up several terms' scores by passage, touching only those passages: the
+        thread's scratch arrays are left zeroed again (clearing or scanning arrays of
+        every passage would cost more than scoring, at a million passages)."""
+        total, seen = self._scratch_arrays()
+        hits = []
         for positions, score in zip(found, scored, strict=True):
             total[positions] += score  # a term lists a passage once: plain addition is exact
-        hit = np.flatnonzero(total)
-        return hit, total[hit]
+            fresh = positions[~seen[positions]]
+            seen[fresh] = True
+            hits.append(fresh)
+        hit = np.concatenate(hits)
+        result = total[hit]
+        total[hit] = 0.0
+        seen[hit] = False
+        return hit, result
+
+    def _scratch_arrays(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        scratch = self._scratch
+        if getattr(scratch, "total", None) is None:
+            scratch.total = np.zeros(self._n)
+            scratch.seen = np.zeros(self._n, dtype=bool)
+        return scratch.total, scratch.seen
