@@ -8,6 +8,7 @@ import random
 import bm25s
 import numpy as np
 import pytest
+import tqdm
 
 from bot.corpus.loader import load_corpus
 from bot.errors import ConfigError
@@ -35,6 +36,9 @@ def _random_corpus(rng: random.Random) -> list[list[str]]:
 
 
 def _bm25s_scores(corpus: list[list[str]], query: list[str]) -> np.ndarray:
+    # bm25s makes tqdm bars even when hidden; tqdm's monitor thread would then outlive
+    # this test (tests/core/test_progress.py checks that none runs).
+    tqdm.tqdm.monitor_interval = 0
     model = bm25s.BM25(method=METHOD, k1=K1, b=B, delta=DELTA)
     model.index(corpus, show_progress=False, create_empty_token=False)
     vocab = model.vocab_dict
