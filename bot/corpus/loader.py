@@ -98,13 +98,15 @@ def file_articles(path: Path, warnings: list[CorpusWarning]) -> Iterator[Article
 
 def _load_file(path: Path, warnings: list[CorpusWarning], warn: Warn) -> Iterator[Article]:
     with open_regular(path) as file:
-        if _is_binary(file):
+        head = file.read(_BINARY_SNIFF_BYTES)
+        if b"\x00" in head:
             warn("binary content, not text; skipped")
             return
         if path.suffix.lower() == ".jsonl":
+            file.seek(0)
             yield from _jsonl_articles(path, file, warnings, warn)
             return
-        data = read_capped(file, MAX_ARTICLE_BYTES)
+        data = _rest(file, head)
     if data is None:
         warn(f"larger than {_size(MAX_ARTICLE_BYTES)}; skipped")
         return
@@ -125,10 +127,18 @@ def _load_file(path: Path, warnings: list[CorpusWarning], warn: Warn) -> Iterato
     yield article
 
 
-def _is_binary(file: BinaryIO) -> bool:
-    binary = b"\x00" in file.read(_BINARY_SNIFF_BYTES)
-    file.seek(0)
-    return binary
+def _rest(file: BinaryIO, head: bytes) -> bytes | None:
+    """The whole file given its first bytes ``head``, or ``None`` past the size limit.
+
+    Most articles fit in the head, so they are read once, and never pay for the
+    buffer ``read_capped`` allocates: as large as the largest article allowed.
+    """
+    if len(head) > MAX_ARTICLE_BYTES:
+        return None
+    if len(head) < _BINARY_SNIFF_BYTES:  # a short read of a regular file: its end
+        return head
+    rest = read_capped(file, MAX_ARTICLE_BYTES - len(head))
+    return None if rest is None else head + rest
 
 
 def _decode(data: bytes, warn: Warn, *, offset: int = 0) -> str:

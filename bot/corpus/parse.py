@@ -207,7 +207,7 @@ def _sections(blocks: list[Block]) -> tuple[Section, ...]:
                 sections.append(Section(heading, tuple(paragraphs)))
             heading, paragraphs = block.text, []
             continue
-        key = " ".join(block.text.lower().split())
+        key = _paragraph_key(block.text)
         if key in seen:
             continue
         seen.add(key)
@@ -215,6 +215,22 @@ def _sections(blocks: list[Block]) -> tuple[Section, ...]:
     if paragraphs and not _is_back_matter(heading):
         sections.append(Section(heading, tuple(paragraphs)))
     return tuple(sections)
+
+
+def _paragraph_key(text: str) -> str:
+    """The paragraph lower-cased with its spaces normalised: equal for repeats."""
+    lowered = text.lower()
+    # Cleaning leaves one space between words; on ASCII, every other whitespace
+    # character is a control character, which isprintable() rules out.
+    if (
+        lowered.isascii()
+        and lowered.isprintable()
+        and "  " not in lowered
+        and not lowered.startswith(" ")
+        and not lowered.endswith(" ")
+    ):
+        return lowered  # what splitting and joining again would give
+    return " ".join(lowered.split())
 
 
 def _is_back_matter(heading: str | None) -> bool:

@@ -4,9 +4,10 @@
 callback, from a daemon thread, a burst of changes in one batch. In "events"
 mode the OS tells (inotify, FSEvents or ReadDirectoryChangesW, through
 watchfiles), so nothing is stat-ed until something changes. In "polling" mode
-(asked for, or where OS events are unavailable: a network file system, the
-inotify watch limit reached) it takes a ``scan`` every ``poll_seconds`` and
-reports what ``diff`` finds against the previous one.
+it takes a ``scan`` every ``poll_seconds`` and reports what changed since the
+previous one: when asked to, when the corpus is on a network file system (whose
+OS events miss the changes other machines make), and when OS events fail (the
+inotify watch limit reached).
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ STEP_MS = 50
 #: the directory it watches (deleted, or a symlink pointed elsewhere): one stat,
 #: four times a second, and watchers are told of it within a quarter second.
 ROOT_CHECK_MS = 250
+#: File systems (Linux names) shared over a network: inotify(7) "does not catch remote
+#: events that occur on network filesystems", so a corpus on one is polled.
+NETWORK_FILE_SYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "afs", "ceph", "glusterfs", "lustre", "fuse.sshfs"}
+)
+#: Where Linux lists the mounts this process sees, with their file system types.
+_MOUNTS = "/proc/self/mounts"
 #: watchfiles' value for Change.deleted.
 _DELETED = 3
 #: Emacs' auto-save files (``#name#``); watchfiles' DefaultFilter has the other
@@ -53,12 +61,13 @@ class CorpusWatcher:
 
     ``on_change`` receives a set of absolute paths: article files and directories
     that were added, changed or deleted (hidden entries and editors' temporary
-    files are left out). A deleted path that is not an article is reported too,
-    since once gone a directory cannot be told from a file: ``listing.refresh``
-    ignores the ones it never listed. A set holding the root itself means changes
-    may have been missed (the root went away and came back, or the watcher fell
-    back to polling): ``refresh`` then takes a full scan. An exception from
-    ``on_change`` is logged; that batch is not delivered again.
+    files are left out; polling reports the directories whose entries changed).
+    A deleted path that is not an article is reported too, since once gone a
+    directory cannot be told from a file: ``listing.refresh`` ignores the ones it
+    never listed. A set holding the root itself means changes may have been
+    missed (the root went away and came back, or the watcher fell back to
+    polling): ``refresh`` then takes a full scan. An exception from ``on_change``
+    is logged; that batch is not delivered again.
 
     Start the watcher, ``wait_ready``, then take the listing to index: a change
     made after the listing was taken is then always reported.
@@ -68,8 +77,9 @@ class CorpusWatcher:
         on_change: called with each batch of changed paths, on the watcher thread.
         poll_seconds: in polling mode, the time between scans; also how often a
             missing root is looked for.
-        force_polling: poll even where OS events are available (a network file
-            system, whose changes made on other machines raise no local events).
+        force_polling: poll even where OS events seem available: a shared file
+            system not in ``NETWORK_FILE_SYSTEMS`` (other machines' changes raise
+            no local events), or a mount from a VM host.
         debounce_ms: the longest a burst of changes is gathered into one batch.
         initial: in polling mode, the listing the first scan is compared with
             (so changes since it was taken are reported); else the first scan.
@@ -133,6 +143,13 @@ class CorpusWatcher:
         import watchfiles  # imported here: only a running watcher pays for it
 
         while (top := self._wait_for_root(stop)) is not None:
+            if (kind := _fs_type(top)) in NETWORK_FILE_SYSTEMS:
+                message = (
+                    "corpus %s is on %s, whose OS events miss other machines' changes; polling"
+                )
+                log.info(message, top, kind)
+                self._mode = "polling"
+                return
             identity = _identity(top)
             recursive = os.path.isdir(top)
             target = top if recursive else os.path.dirname(top)  # a file: survive its replacing
@@ -260,3 +277,22 @@ def _identity(path: str) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+def _fs_type(path: str, mounts: str = _MOUNTS) -> str | None:
+    """The type of the file system ``path`` is on (the longest mount point above it);
+    None where the mount table cannot be read (not Linux)."""
+    try:
+        with open(mounts, encoding="utf-8", errors="replace") as table:
+            entries = [line.split() for line in table]
+    except OSError:
+        return None
+    best, kind = "", None
+    for fields in entries:
+        if len(fields) < 3:
+            continue
+        point = re.sub(r"\\[0-7]{3}", lambda m: chr(int(m[0][1:], 8)), fields[1])  # \040: space
+        inside = path == point or path.startswith(os.path.join(point, ""))
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind

@@ -26,17 +26,20 @@ _MARKUP_CHARS = re.compile(r"[\[\]*_`<\\]")
 # right) saves rebuilding a long line at each of its words.
 _SPACES = re.compile(r"[\t\u00a0\u2002-\u200b][ \t\u00a0\u2002-\u200b]*| [ \t\u00a0\u2002-\u200b]+")
 
-_FURNITURE = re.compile(
-    r"""^(?:
+_FURNITURE_LINES = r"""
         watch\ now | hide\ content | related\ articles? | advertisement | share\ (?:this|on).*
       | stock\ chart\ icon.* | \d+\ min(?:ute)?s?\ read | \d+\ views? | read\ more.*
       | \(word\ count:.*\) | financial\ market\ analysis\ from\ .* | \?> | <\?php.*
       | skip\ to\ (?:main\ )?content | subscribe.* | sign\ up\ for.* | listen\ to\ this\ article.*
-      | .*contributed\ to\ this\ report.*
       | [\W_]*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
+"""
+# A credit line anywhere in the line: the one alternative that reads the whole line
+# (and backtracks through it), so it is tried only on lines that hold the phrase.
+_CREDIT_PHRASE = "contributed to this report"
+_FURNITURE = re.compile(
+    rf"^(?:{_FURNITURE_LINES} | .*{re.escape(_CREDIT_PHRASE)}.*)$", re.IGNORECASE | re.VERBOSE
 )
+_FURNITURE_BUT_CREDIT = re.compile(rf"^(?:{_FURNITURE_LINES})$", re.IGNORECASE | re.VERBOSE)
 _PHOTO_CREDIT = re.compile(
     r".*\|\s*(?:getty\ images|reuters|ap\ photo|afp|bloomberg|shutterstock|nurphoto)\s*$",
     re.IGNORECASE | re.VERBOSE,
@@ -58,19 +61,38 @@ class Block:
 def strip_markup(line: str, links: list[str] | None = None) -> str:
     """Removes markdown from one line, keeping link text; collects link URLs into ``links``."""
     if not _MARKUP_CHARS.search(line):  # most lines: nothing to strip
-        return _SPACES.sub(" ", line).strip()
+        return _single_spaced(line)
     line = remove_images(line)
     line = replace_links(line, links)
     line = unwrap_autolinks(line)
     line = unwrap_emphasis(line)
     line = _ESCAPE.sub(r"\1", line)
     line = remove_tags(line)
-    return _SPACES.sub(" ", line).strip()
+    return _single_spaced(line)
 
 
 def is_furniture(line: str) -> bool:
     """True for page furniture lines that are never article content."""
-    return bool(_FURNITURE.match(line)) or bool(_PHOTO_CREDIT.match(line))
+    if _is_photo_credit(line):
+        return True
+    # On ASCII, ignoring case is lower-casing, so a line without the phrase cannot be
+    # a credit line. (Elsewhere case-insensitive "s" also matches "ſ", so the whole
+    # pattern decides.)
+    if line.isascii() and _CREDIT_PHRASE not in line.lower():
+        return bool(_FURNITURE_BUT_CREDIT.match(line))
+    return bool(_FURNITURE.match(line))
+
+
+def _is_photo_credit(line: str) -> bool:
+    # The pattern runs to the line's end and back to a "|": only worth it with one.
+    return "|" in line and bool(_PHOTO_CREDIT.match(line))
+
+
+def _single_spaced(line: str) -> str:
+    """``line`` with each run of spaces as one space, stripped."""
+    if line.isascii() and "  " not in line and "\t" not in line:
+        return line.strip()  # the usual line: no run for ``_SPACES`` to find
+    return _SPACES.sub(" ", line).strip()
 
 
 def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
@@ -85,7 +107,7 @@ def to_blocks(body: str, links: list[str] | None = None) -> list[Block]:
     for raw in _logical_lines(body):
         if _IMAGE.fullmatch(raw.strip()):
             continue
-        if _PHOTO_CREDIT.match(raw):
+        if _is_photo_credit(raw):
             if blocks and not blocks[-1].is_heading and blocks[-1] is not not_caption:
                 if len(blocks[-1].text.split()) <= _CAPTION_WORDS:
                     blocks.pop()

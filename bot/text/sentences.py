@@ -12,9 +12,17 @@ import re
 
 # A sentence may start lower-case when its first word is camel-cased ("iFlytek").
 # Possessive quantifiers: giving back a mark, quote or space can never make a match.
-_BOUNDARY = re.compile(
-    r"(?<![.!?…])([.!?…]++[\"”’')\]]*+)\s++(?=[\"“‘'(\[]?+(?:[A-Z0-9]|[a-z]++[A-Z]))"
+# The pattern opens with a mark, so the scan skips from mark to mark, and only then
+# looks behind (the character before the run is no mark: the run starts there). The
+# look-behind used to come first and was tried at every position: four times slower.
+_BOUNDARY_FROM = (
+    r"({first}(?<![.!?…][.!?…])[.!?…]*+[\"”’')\]]*+)\s++"
+    r"(?=[\"“‘'(\[]?+(?:[A-Z0-9]|[a-z]++[A-Z]))"
 )
+_BOUNDARY = re.compile(_BOUNDARY_FROM.format(first="[.!?…]"))
+# The same where "." is the only mark in the text, as in most paragraphs: the regex
+# engine looks for one literal character much faster than for any of a set.
+_PERIOD_BOUNDARY = re.compile(_BOUNDARY_FROM.format(first=r"\."))
 _WORD = re.compile(r"\S+")
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st inc corp ltd co vs etc al fig no jan feb mar apr jun jul
@@ -41,7 +49,8 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     previous = 0  # where the last boundary, taken or not, ended
-    for match in _BOUNDARY.finditer(text):
+    boundary = _BOUNDARY if "!" in text or "?" in text or "…" in text else _PERIOD_BOUNDARY
+    for match in boundary.finditer(text):
         end = match.end(1)
         # The word before the mark lies after the previous boundary (taken or not):
         # a boundary is followed by a word, and marks never start one.

@@ -90,7 +90,7 @@ class Tokenizer:
 def surface_words(text: str) -> list[str]:
     """The words of ``text`` as written (case-folded, compounds whole): what a
     question's words are spelled against."""
-    return _raw_words(text)
+    return list(_raw_words(text))  # a copy: the one split last is kept for the next call
 
 
 @lru_cache(maxsize=200_000)
@@ -98,13 +98,28 @@ def _stem_cached(stemmer: Stemmer.Stemmer, word: str) -> str:
     return str(stemmer.stemWord(word))
 
 
+#: The text split last and its words. ``build_index`` asks for a passage's terms and
+#: then for its surface words, passing the same string: the second call finds the
+#: words here instead of splitting the text again. One entry, replaced whole, so
+#: threads sharing it see a matching pair; the list is never handed out.
+_last_split: tuple[str, list[str]] = ("", [])
+
+
 def _raw_words(text: str) -> list[str]:
-    """The words of ``text`` after normalising, before stemming: what the cache is keyed by."""
+    """The words of ``text`` after normalising, before stemming: what the cache is keyed
+    by. The caller must not change the list."""
+    global _last_split
+    last = _last_split
+    if last[0] is text:
+        return last[1]
     if text.isascii():
         # NFKC leaves ASCII as it is and casefold() lowers only A-Z there, so lower()
         # does both; then the ASCII pattern finds what ``_TOKEN`` would.
-        return _ASCII_TOKEN.findall(_drop_marks(text.lower()))
-    return _TOKEN.findall(_normalise(text))
+        words = _ASCII_TOKEN.findall(_drop_marks(text.lower()))
+    else:
+        words = _TOKEN.findall(_normalise(text))
+    _last_split = (text, words)
+    return words
 
 
 def _normalise(text: str) -> str:

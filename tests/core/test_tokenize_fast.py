@@ -95,6 +95,8 @@ def test_terms_and_groups_are_the_terms_of_the_plain_pipelines_words(text: str) 
     for tok in (tokenizer, plain):
         groups = [tok._terms(raw) for raw in reference_words(text)]
         assert tok(text) == [term for terms in groups for term in terms]
+        # build_index's order: the text just split gives its words again.
+        assert surface_words(text) == reference_words(text)
         assert tok.groups(text) == [terms for terms in groups if terms]
 
 
@@ -102,3 +104,13 @@ def test_words_of_numbers_possessives_and_compounds_match_the_reference() -> Non
     text = " ".join(PIECES)
     assert surface_words(text) == reference_words(text)
     assert surface_words(text.upper()) == reference_words(text.upper())
+
+
+def test_surface_words_of_the_text_just_tokenized_are_the_callers_own() -> None:
+    text = "Alibaba's GLM-5 has 1,000 parameters"
+    terms = tokenizer(text)
+    words = surface_words(text)
+    assert words == ["alibaba", "glm-5", "has", "1000", "parameters"]
+    words.append("changed")
+    assert surface_words(text) == ["alibaba", "glm-5", "has", "1000", "parameters"]
+    assert tokenizer(text) == terms

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.corpus.listing import refresh, scan
-from bot.corpus.watch import CorpusWatcher
+from bot.corpus.watch import CorpusWatcher, _fs_type
 
 #: Generous: events arrive in well under a second; a loaded CI machine may be slow.
 WAIT = 10.0
@@ -201,6 +201,29 @@ def test_polling_is_the_fallback_when_os_events_fail(
     new = corpus / "new.txt"
     new.write_text("new")
     recorder.wait_for(new)
+
+
+def test_a_corpus_on_a_network_file_system_is_polled(
+    corpus: Path, start: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.corpus.watch._fs_type", lambda path: "nfs4")
+    watcher, recorder = start()
+    assert watcher.mode == "polling"
+    (corpus / "new.txt").write_text("written on another machine, say")
+    recorder.wait_for(corpus / "new.txt")
+
+
+def test_fs_type_is_that_of_the_longest_mount_point_above_the_path(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "server:/export /mnt/news nfs4 rw,relatime 0 0\n"
+        "//nas/share /mnt/news\\040archive cifs rw 0 0\n"
+    )
+    assert _fs_type("/mnt/news/world/a.txt", str(mounts)) == "nfs4"
+    assert _fs_type("/mnt/news archive/2024", str(mounts)) == "cifs"
+    assert _fs_type("/mnt/newsroom", str(mounts)) == "ext4"
+    assert _fs_type("/mnt/news", str(tmp_path / "no-such-table")) is None
 
 
 def test_a_failing_callback_is_logged_and_watching_goes_on(
