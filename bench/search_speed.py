@@ -159,8 +159,7 @@ def main() -> None:
             print(f"bm25 is {ratio:,.0f}x faster per query than rank-bm25 (p50)")
         if {("bm25", "off"), ("bm25", "bundled")} <= results.keys():
             slower = (
-                results[("bm25", "bundled")][0]["seconds"]
-                / results[("bm25", "off")][0]["seconds"]
+                results[("bm25", "bundled")][0]["seconds"] / results[("bm25", "off")][0]["seconds"]
             )
             print(
                 f"indexing with embeddings takes {slower:.2f}x the BM25-only build (target <= 1.5x)"
