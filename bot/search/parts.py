@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.models import ArticleRef
-from bot.search.segment import Segment
+from bot.search.segment import LazySequence, Segment
 
 T = TypeVar("T")
 
@@ -106,7 +106,7 @@ class Parts:
         return part, int(part.articles[a - part.article_base])
 
 
-class _Composite(Sequence[T]):
+class _Composite(LazySequence[T]):
     """A read-only sequence over the live rows of every part."""
 
     def __init__(self, parts: Parts, count: int) -> None:
@@ -115,20 +115,6 @@ class _Composite(Sequence[T]):
 
     def __len__(self) -> int:
         return self._count
-
-    def _get(self, i: int) -> T:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[T]: ...
-    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        return self._get(i % len(self))
 
     def __iter__(self) -> Iterator[T]:
         for part in self._parts.items:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,8 @@ from bot.models import ArticleRef
 #: where BM25's saturation makes the exact count irrelevant. Clipped the same way
 #: in every segment, so scores still match a fresh build.
 MAX_TF = np.iinfo(np.uint16).max
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,32 @@ class Segment:
         return int(self.starts[a]), int(self.starts[a + 1])
 
 
-class BlobTexts(Sequence[str]):
+class LazySequence(Sequence[T]):
+    """A read-only sequence whose items are made on demand by ``_get``."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _get(self, i: int) -> T:
+        """Item ``i``, with ``0 <= i < len(self)``."""
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        if isinstance(i, slice):
+            return [self._get(j) for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._get(i % len(self))
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._get(i) for i in range(len(self)))
+
+
+class BlobTexts(LazySequence[str]):
     """Strings read lazily from one memory-mapped UTF-8 file and their offsets."""
 
     def __init__(self, path: Path, offsets: npt.NDArray[np.int64]) -> None:
@@ -151,21 +178,9 @@ class BlobTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        i %= len(self)
+    def _get(self, i: int) -> str:
         start, end = int(self._offsets[i]), int(self._offsets[i + 1])
         return self._data[start:end].decode("utf-8")
-
-    def __iter__(self) -> Iterator[str]:
-        return (self[i] for i in range(len(self)))
 
 
 def ref_to_json(ref: ArticleRef, file: str) -> list[Any]:
@@ -192,7 +207,7 @@ def ref_from_json(row: list[Any]) -> tuple[ArticleRef, str]:
     return ref, str(file)
 
 
-class RefTable(Sequence[ArticleRef]):
+class RefTable(LazySequence[ArticleRef]):
     """Article references decoded lazily, one JSON line each, from a ``BlobTexts``.
 
     A one-shot question cites a handful of a 200,000-article corpus: decoding them
@@ -208,20 +223,11 @@ class RefTable(Sequence[ArticleRef]):
     def row(self, i: int) -> tuple[ArticleRef, str]:
         return ref_from_json(json.loads(self._rows[i]))
 
-    @overload
-    def __getitem__(self, i: int) -> ArticleRef: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[ArticleRef]: ...
-    def __getitem__(self, i: int | slice) -> ArticleRef | Sequence[ArticleRef]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def _get(self, i: int) -> ArticleRef:
         return self.row(i)[0]
 
-    def __iter__(self) -> Iterator[ArticleRef]:
-        return (self[i] for i in range(len(self)))
 
-
-class FileColumn(Sequence[str]):
+class FileColumn(LazySequence[str]):
     """The source-file column of a ``RefTable``."""
 
     def __init__(self, table: RefTable) -> None:
@@ -230,11 +236,5 @@ class FileColumn(Sequence[str]):
     def __len__(self) -> int:
         return len(self._table)
 
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+    def _get(self, i: int) -> str:
         return self._table.row(i)[1]
