@@ -101,7 +101,7 @@ def run_one(count: int, models: str) -> None:
     static = LazyModel(models, "static")
     started = time.perf_counter()
     index = build_index(
-        corpus, "bm25s", Tokenizer(), embedder=static.get(), embed_ident=static.ident()
+        corpus, "bm25", Tokenizer(), embedder=static.get(), embed_ident=static.ident()
     )
     indexed = time.perf_counter() - started
     utc = ZoneInfo("UTC")

@@ -5,7 +5,7 @@ it as teambot indexes any corpus (passages, title context, the configured
 engine), runs the 300 test claims through ``TeamBot.search`` (one hit per
 article, best passage) and scores nDCG@10 with ir-measures:
 
-    python bench/scifact.py [--data PATH] [--engine bm25s|rank-bm25]
+    python bench/scifact.py [--data PATH] [--engine bm25|rank-bm25]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ PUBLISHED = {"Pyserini BM25 flat": 0.679, "Elasticsearch": 0.690, "bm25s": 0.687
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT)
-    parser.add_argument("--engine", default="bm25s", choices=("bm25s", "rank-bm25"))
+    parser.add_argument("--engine", default="bm25", choices=("bm25", "rank-bm25"))
     parser.add_argument("--depth", type=int, default=100, help="hits per query")
     args = parser.parse_args()
     if not (args.data / "corpus.jsonl").exists():

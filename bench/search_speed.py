@@ -1,12 +1,12 @@
 """Index build time, cached load time, search and answer latency, peak memory.
 
 Builds a synthetic corpus (default 20,000 articles of ~600 words) and measures,
-for the default engine (bm25s) with the embedding models off and on, and for
+for the default engine (bm25) with the embedding models off and on, and for
 rank-bm25 on the same corpus, each in fresh processes so that timings and peak
 memory are not shared. With the models on it also answers questions (batch
 mode: one loaded bot, one question after another):
 
-    python bench/search_speed.py [--articles N] [--queries N] [--engines bm25s,rank-bm25]
+    python bench/search_speed.py [--articles N] [--queries N] [--engines bm25,rank-bm25]
 """
 
 from __future__ import annotations
@@ -83,17 +83,18 @@ def child(
 
 
 def _full_check_seconds(settings: Settings) -> float:
-    """What hashing every cache file costs: a large cache's first load after a change
-    and its daily check (a cache of at most 64 MiB pays it on every load)."""
+    """What hashing every index file costs: a large segment's first load after a change
+    and its daily check (a segment of at most 64 MiB pays it on every load)."""
     from bot.search import integrity
-    from bot.search.cache import cache_dir
     from bot.search.jsonfile import read_json
+    from bot.search.store import index_dir
 
-    directory = cache_dir(settings.data_dir, settings.corpus_path(), settings.engine)
-    manifest = read_json(directory / integrity.MANIFEST, dict)
-    (directory / integrity.CHECKED).unlink()  # as if this cache had never been checked
+    directory = index_dir(settings.data_dir, settings.corpus_path())
     started = time.perf_counter()
-    integrity.verify(directory, manifest)
+    for segment in directory.glob("s-*"):
+        manifest = read_json(segment / integrity.MANIFEST, dict)
+        (segment / integrity.CHECKED).unlink(missing_ok=True)  # as if never checked
+        integrity.verify(segment, manifest)
     return time.perf_counter() - started
 
 
@@ -119,7 +120,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--reference-queries", type=int, default=30, help="for rank-bm25 (slow)")
-    parser.add_argument("--engines", default="bm25s,rank-bm25")
+    parser.add_argument("--engines", default="bm25,rank-bm25")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="teambot-bench-") as tmp:
@@ -129,9 +130,9 @@ def main() -> None:
         took = time.perf_counter() - t0
         print(f"corpus: {args.articles:,} articles of ~600 words, written in {took:.1f} s")
         results = {}
-        runs = [(e, "off") for e in args.engines.split(",")] + [("bm25s", "bundled")]
+        runs = [(e, "off") for e in args.engines.split(",")] + [("bm25", "bundled")]
         for engine, models in runs:
-            count = args.queries if engine == "bm25s" else args.reference_queries
+            count = args.queries if engine == "bm25" else args.reference_queries
             qs = queries(vocab, count)
             build = _run_child("build", corpus, data / models, engine, models, qs)
             query = _run_child("query", corpus, data / models, engine, models, qs)
@@ -151,15 +152,14 @@ def main() -> None:
                     f"{'':>22}  answer p50 {query['ask_p50_ms']:.0f} ms, "
                     f"p99 {query['ask_p99_ms']:.0f} ms over {ANSWERS} questions"
                 )
-        if {("bm25s", "off"), ("rank-bm25", "off")} <= results.keys():
+        if {("bm25", "off"), ("rank-bm25", "off")} <= results.keys():
             ratio = (
-                results[("rank-bm25", "off")][1]["p50_ms"] / results[("bm25s", "off")][1]["p50_ms"]
+                results[("rank-bm25", "off")][1]["p50_ms"] / results[("bm25", "off")][1]["p50_ms"]
             )
-            print(f"bm25s is {ratio:,.0f}x faster per query than rank-bm25 (p50)")
-        if {("bm25s", "off"), ("bm25s", "bundled")} <= results.keys():
+            print(f"bm25 is {ratio:,.0f}x faster per query than rank-bm25 (p50)")
+        if {("bm25", "off"), ("bm25", "bundled")} <= results.keys():
             slower = (
-                results[("bm25s", "bundled")][0]["seconds"]
-                / results[("bm25s", "off")][0]["seconds"]
+                results[("bm25", "bundled")][0]["seconds"] / results[("bm25", "off")][0]["seconds"]
             )
             print(
                 f"indexing with embeddings takes {slower:.2f}x the BM25-only build (target <= 1.5x)"

@@ -50,11 +50,11 @@ class Yardstick:
 def load_weeks(path: Path = STORIES, *, models: str = "bundled") -> Yardstick:
     """Every week of the yardstick, indexed the way teambot indexes a corpus."""
     rows = [json.loads(line) for line in path.open(encoding="utf-8")]
-    articles = [_article(r) for r in rows]
+    articles = [story_article(r) for r in rows]
     static = LazyModel(models, "static")
     embedder = static.get()
     index = build_index(
-        articles, "bm25s", Tokenizer(), embedder=embedder, embed_ident=static.ident()
+        articles, "bm25", Tokenizer(), embedder=embedder, embed_ident=static.ident()
     )
     weeks: dict[date, list[tuple[DigestArticle, str]]] = {}
     for a, row in enumerate(rows):
@@ -87,7 +87,8 @@ def quarter(weeks: Sequence[Week], split: str | None = None) -> Week:
     )
 
 
-def _article(row: dict[str, str]) -> Article:
+def story_article(row: dict[str, str]) -> Article:
+    """One stories-dev row as an article (one section; the text's lines are paragraphs)."""
     paragraphs = tuple(p.strip() for p in row["text"].split("\n") if p.strip())
     return Article(
         id=row["id"],

@@ -23,7 +23,6 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,20 +100,12 @@ def fingerprint_texts(texts: Iterable[str], tokenizers: list[Tokenizer]) -> Dige
 
 
 def story_articles(path: Path) -> Iterator[Article]:
-    """The articles as ``bench/story_data.py``'s ``_article`` builds them (no loader)."""
-    from bot.models import Article, Section
+    """The articles as ``bench/story_data.py`` builds them (no loader)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from story_data import story_article
 
     for line in path.open(encoding="utf-8"):
-        row = json.loads(line)
-        paragraphs = tuple(p.strip() for p in row["text"].split("\n") if p.strip())
-        yield Article(
-            id=row["id"],
-            title=row["title"],
-            sections=(Section(None, paragraphs),),
-            url=row["url"],
-            source=row["source"],
-            published=date.fromisoformat(row["published"]),
-        )
+        yield story_article(json.loads(line))
 
 
 def run(synthetic: list[Path]) -> dict[str, dict[str, str]]:

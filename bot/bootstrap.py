@@ -7,32 +7,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any
 
-from bot.corpus.loader import corpus_files, load_corpus
 from bot.digest.schedule import Destination, Schedule, default_schedule, parse_schedule
 from bot.digest.scheduler import Post, Scheduler
 from bot.embed.lazy import LazyModel
 from bot.errors import BotError, CorpusError
 from bot.live import LiveBot
 from bot.logs import log_failure
-from bot.models import CorpusWarning
-from bot.search.cache import (
-    CacheDamaged,
-    CacheMiss,
-    cache_dir,
-    expected_manifest,
-    fingerprint,
-    load_index,
-    save_index,
-)
-from bot.search.index import SearchIndex, build_index
+from bot.search.open import Opened, index_config, open_index
+from bot.search.update import view
 from bot.service import TeamBot, utc_now
 from bot.settings import Settings
 from bot.state.open import lazy_store
 from bot.state.store import StateStore
-from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger("teambot")
 
@@ -43,34 +30,52 @@ def build_bot(
     state: StateStore | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> TeamBot:
-    """Loads the corpus index (from the cache when it is current) and wires the bot.
+    """Loads the corpus index (from the cache, brought up to date) and wires the bot.
 
     Corpus warnings are logged once each, naming the file. The state store is
-    opened only when first needed (a digest, or recording a changed corpus).
+    opened only when first needed (a digest, or recording new articles).
 
     Raises:
         CorpusError: the corpus path is missing or holds no articles.
         ConfigError: a setting is unusable.
     """
+    bot, _, _ = _open(settings, state, clock)
+    return bot
+
+
+def _open(
+    settings: Settings, state: StateStore | None, clock: Callable[[], datetime]
+) -> tuple[TeamBot, Callable[[Opened], TeamBot], Opened]:
     if state is None:
         state = lazy_store(settings.state_url, settings.data_dir)
-    index, warnings, corpus_print, rebuilt = _index(settings)
-    for warning in warnings:
-        log.warning("%s", warning)
     static, rerank = models(settings)
-    bot = TeamBot(
-        index,
-        state,
-        settings.zone(),
-        warnings=warnings,
-        fingerprint=corpus_print,
-        clock=clock,
-        static=static,
-        rerank=rerank,
-    )
-    if rebuilt:
+    config = index_config(settings.corpus_path(), settings.data_dir, settings.engine, static)
+    opened = open_index(config)
+    for warning in opened.commit.warnings:
+        log.warning("%s", warning)
+
+    def make(opened: Opened) -> TeamBot:
+        return TeamBot(
+            view(opened.config, opened.commit),
+            state,
+            settings.zone(),
+            warnings=opened.commit.warnings,
+            fingerprint=opened.commit.name,
+            clock=clock,
+            static=static,
+            rerank=rerank,
+        )
+
+    bot = make(opened)
+    if not bot.article_count():
+        raise CorpusError(
+            f"no articles in {config.root}: expected .txt, .md or .jsonl files with text"
+        )
+    how = "built or updated" if opened.new_articles else "loaded"
+    log.info("%d articles ready (index %s in %.1f s)", bot.article_count(), how, opened.seconds)
+    if opened.new_articles:
         _record_first_seen(bot)
-    return bot
+    return bot, make, opened
 
 
 @dataclass
@@ -108,12 +113,8 @@ def build_app(
         CorpusError, ConfigError, ScheduleError: refused at start-up with a clear message.
     """
     state = lazy_store(settings.state_url, settings.data_dir)
-    bot = build_bot(settings, state=state, clock=clock)
-    live = LiveBot(
-        bot,
-        rebuild=lambda: build_bot(settings, state=state, clock=clock),
-        fingerprint=lambda: corpus_fingerprint(settings),
-    )
+    bot, make, opened = _open(settings, state, clock)
+    live = LiveBot(bot, make, opened, watch=settings.watch)
     scheduler = None
     if destinations:
         scheduler = Scheduler(
@@ -157,16 +158,6 @@ def console_destinations(settings: Settings) -> tuple[Destination, ...]:
     return (Destination("console", "terminal", schedule),)
 
 
-def corpus_fingerprint(settings: Settings) -> str:
-    """The current fingerprint of the configured corpus's files.
-
-    Raises:
-        CorpusError: the corpus path is missing.
-    """
-    root = settings.corpus_path()
-    return fingerprint(root, corpus_files(root))
-
-
 def models(settings: Settings) -> tuple[LazyModel, LazyModel]:
     """The static (dense retrieval) and rerank models the settings name, unloaded."""
     return (
@@ -175,55 +166,9 @@ def models(settings: Settings) -> tuple[LazyModel, LazyModel]:
     )
 
 
-def _index(settings: Settings) -> tuple[SearchIndex, tuple[CorpusWarning, ...], str, bool]:
-    root = settings.corpus_path()
-    files = corpus_files(root)
-    corpus_print = fingerprint(root, files)
-    directory = cache_dir(settings.data_dir, root, settings.engine)
-    static, _ = models(settings)
-    dense_ident = static.ident()
-    expected = expected_manifest(settings.engine, corpus_print, dense_ident)
-    tokenizer = Tokenizer()
-    try:
-        index, warnings = load_index(directory, expected, tokenizer)
-        log.debug("index loaded from %s", directory)
-        return index, warnings, corpus_print, False
-    except CacheDamaged as damage:
-        log.warning("the index cache in %s is damaged (%s); rebuilding it", directory, damage)
-    except CacheMiss as miss:
-        log.info("building the index (%s)", miss)
-    corpus = load_corpus(root, files)
-    if not corpus.articles:
-        for warning in corpus.warnings:
-            log.warning("%s", warning)
-        raise CorpusError(f"no articles in {root}: expected .txt, .md or .jsonl files with text")
-    embedder = static.get()
-    if embedder is None:
-        expected = {**expected, "dense": "off"}
-    index = build_index(
-        corpus.articles, settings.engine, tokenizer, embedder=embedder, embed_ident=dense_ident
-    )
-    _save(index, directory, expected, corpus.warnings)
-    return index, corpus.warnings, corpus_print, True
-
-
 def _record_first_seen(bot: TeamBot) -> None:
     """Notes when new articles were first seen; a digest retries this if it fails here."""
     try:
         bot.see()
     except BotError as exc:
         log_failure(log, logging.WARNING, "cannot record when articles were first seen", exc=exc)
-
-
-def _save(
-    index: SearchIndex,
-    directory: Path,
-    manifest: dict[str, Any],
-    warnings: tuple[CorpusWarning, ...],
-) -> None:
-    """Caches the index; a read-only data dir costs a rebuild next time, never a failure."""
-    try:
-        save_index(index, directory, manifest, warnings)
-    except OSError as exc:
-        message = "cannot cache the index in %s (it will be rebuilt next time)"
-        log_failure(log, logging.WARNING, message, directory, exc=exc)

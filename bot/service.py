@@ -94,6 +94,10 @@ class TeamBot:
         query = check_question(query, what="query")
         return self._retriever.search(query, max(1, min(k, MAX_HITS)))
 
+    def article_count(self) -> int:
+        """How many articles the corpus holds."""
+        return len(self._index.articles)
+
     def sources(self) -> tuple[ArticleRef, ...]:
         """Every article in the corpus, newest first (undated last)."""
         return tuple(

@@ -16,8 +16,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import ConfigError
 from bot.state.url import POSTGRES_SCHEMES, SQLITE_SCHEME, check_postgres_url, is_postgres
 
-EngineName = Literal["bm25s", "rank-bm25"]
-ENGINES: tuple[str, ...] = ("bm25s", "rank-bm25")
+EngineName = Literal["bm25", "rank-bm25"]
+#: The search engines (``bot.search.engines`` scores with them).
+ENGINES: tuple[str, ...] = ("bm25", "rank-bm25")
+#: ``bm25s`` named the default engine while it was built with the bm25s package;
+#: the scores are the same, so a setting that still says it keeps working.
+_ENGINE_ALIASES = {"bm25s": "bm25"}
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 #: The articles bundled with teambot, beside the packages in a source checkout.
@@ -45,14 +49,21 @@ class Settings(BaseSettings):
         default=None, description="File or directory of articles; the bundled seeds when unset."
     )
     data_dir: Path = Field(default=Path(".teambot"), description="Index cache and state.")
-    engine: EngineName = Field(default="bm25s", description="Search engine.")
+    engine: EngineName = Field(default="bm25", description="Search engine.")
     log_level: LogLevel = Field(default="WARNING", description="Logging threshold.")
     timezone: str = Field(default="UTC", description="IANA time zone for digest days.")
     state_url: str | None = Field(
         default=None, description="postgresql://… for shared state; SQLite in data_dir if unset."
     )
     reload_seconds: float = Field(
-        default=30.0, ge=1.0, le=3600.0, description="How often a running bot checks the corpus."
+        default=30.0,
+        ge=1.0,
+        le=3600.0,
+        description="How often a running bot scans the corpus when it polls (see watch).",
+    )
+    watch: Literal["auto", "poll"] = Field(
+        default="auto",
+        description="auto: the OS reports corpus changes (polling where it cannot); poll: scan.",
     )
     digest_grace_hours: float = Field(
         default=12.0, ge=0.0, le=168.0, description="How late a missed digest is still posted."
@@ -79,6 +90,11 @@ class Settings(BaseSettings):
     console_digest: str | None = Field(
         default=None, description="Console digest schedule, e.g. '08:00 Europe/Paris mon-fri'."
     )
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine_alias(cls, value: Any) -> Any:
+        return _ENGINE_ALIASES.get(value, value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

@@ -68,24 +68,32 @@ def load_corpus(root: Path, files: list[Path] | None = None) -> LoadedCorpus:
     warnings: list[CorpusWarning] = []
     articles: dict[str, Article] = {}
     for path in corpus_files(root) if files is None else files:
-
-        def warn(message: str, path: Path = path) -> None:
-            warnings.append(CorpusWarning(str(path), message))
-
-        try:
-            for article in _load_file(path, warnings, warn):
-                other = articles.get(article.id)
-                if other is not None:
-                    warn(f"duplicate article id {article.id!r} (also in {other.path}); skipped")
-                    continue
-                articles[article.id] = article
-        except NotRegularFile as exc:
-            warn(f"{exc.kind}, not a regular file; skipped")
-        except OSError as exc:
-            warn(f"cannot be read ({exc.strerror or exc.__class__.__name__}); skipped")
-        except Exception as exc:  # one bad file must never stop the whole corpus
-            warn(f"cannot be loaded ({_reason(exc)}); skipped")
+        for article in file_articles(path, warnings):
+            other = articles.get(article.id)
+            if other is not None:
+                message = f"duplicate article id {article.id!r} (also in {other.path}); skipped"
+                warnings.append(CorpusWarning(str(path), message))
+                continue
+            articles[article.id] = article
     return LoadedCorpus(tuple(articles.values()), tuple(warnings))
+
+
+def file_articles(path: Path, warnings: list[CorpusWarning]) -> Iterator[Article]:
+    """The articles of one file, read as they are used (a .jsonl file a line at a
+    time, so a file of any size streams); its problems are added to ``warnings``.
+    A bad file yields what it can and never raises."""
+
+    def warn(message: str) -> None:
+        warnings.append(CorpusWarning(str(path), message))
+
+    try:
+        yield from _load_file(path, warnings, warn)
+    except NotRegularFile as exc:
+        warn(f"{exc.kind}, not a regular file; skipped")
+    except OSError as exc:
+        warn(f"cannot be read ({exc.strerror or exc.__class__.__name__}); skipped")
+    except Exception as exc:  # one bad file must never stop the whole corpus
+        warn(f"cannot be loaded ({_reason(exc)}); skipped")
 
 
 def _load_file(path: Path, warnings: list[CorpusWarning], warn: Warn) -> Iterator[Article]:

@@ -50,6 +50,6 @@ def article_vector(index: SearchIndex, a: int) -> npt.NDArray[np.float32] | None
     start, end = index.article_span(a)
     if end <= start:
         return None
-    mean = index.dense.matrix[start:end].mean(axis=0)
+    mean = index.dense.rows(start, end).mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return (mean / norm).astype(np.float32) if norm > 0 else None

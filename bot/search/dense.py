@@ -30,13 +30,19 @@ class DenseVectors:
         return self.matrix @ query.astype(np.float32)
 
 
-def top_k(scores: npt.NDArray[np.floating[Any]], k: int) -> list[int]:
-    """The positions of the ``k`` highest ``scores``, best first (ties by position)."""
+def top_k(
+    scores: npt.NDArray[np.floating[Any]],
+    k: int,
+    positions: npt.NDArray[np.int64] | None = None,
+) -> list[int]:
+    """The indices of the ``k`` highest ``scores``, best first; ties go to the lower
+    index, or to the lower passage ``positions[i]`` when the scores are of candidates."""
     k = min(k, len(scores))
     if k <= 0:
         return []
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    return sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+    order = positions if positions is not None else np.arange(len(scores))
+    return sorted(top.tolist(), key=lambda i: (-float(scores[i]), int(order[i])))
 
 
 def embed_passages(texts: Iterable[str], embedder: Embedder, ident: str) -> DenseVectors:

@@ -1,4 +1,4 @@
-"""The passage index: passages, their articles, term statistics and an engine."""
+"""The passage index: segments seen as one, ranked with BM25+ over all of them."""
 
 from __future__ import annotations
 
@@ -13,10 +13,17 @@ import numpy.typing as npt
 
 from bot.embed.models import Embedder
 from bot.models import Article, ArticleRef, Hit, Passage, SearchResult
-from bot.search.dense import DenseVectors, embed_passages, passage_context, top_k
-from bot.search.engines import Engine, engine_class
-from bot.search.passages import article_passages
-from bot.text.tokenize import Tokenizer, surface_words
+from bot.search.chunks import article_ref, index_articles
+from bot.search.dense import top_k
+from bot.search.engines import RANK_BM25, RankBm25Scorer, check_engine
+from bot.search.parts import NO_DELETIONS, Deletions, LiveRefs, LiveTexts, Parts, gather
+from bot.search.scoring import Bm25Scorer, DocFreq
+from bot.search.segment import Segment
+from bot.search.vectors import DenseView
+from bot.search.writer import SegmentWriter
+from bot.text.tokenize import Tokenizer
+
+__all__ = ["PassageTable", "SearchIndex", "article_ref", "build_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,42 +43,43 @@ class SearchIndex:
     """Ranks passages for a query and knows their articles.
 
     Args:
-        articles: every article, in the order ``PassageTable.article_of`` refers to.
-        passages: the passages.
-        engine: scores passages for query terms.
-        doc_freq: how many passages hold each term (for idf weights).
-        tokenizer: the tokenizer the index was built with.
-        dense: the passages' semantic vectors, when an embedding model is on.
-        words: reads the corpus's surface words and their counts (for spelling).
+        pairs: the segments, each with its deletions, in index order.
+        tokenizer: the tokenizer the segments were built with.
+        engine: ``bm25`` (the segments' postings) or ``rank-bm25`` (the reference).
+        dense_ident: the static model the segments' vectors come from (``off``: none).
     """
 
     def __init__(
         self,
-        articles: Sequence[ArticleRef],
-        passages: PassageTable,
-        engine: Engine,
-        doc_freq: dict[str, int],
+        pairs: Sequence[tuple[Segment, Deletions]],
         tokenizer: Tokenizer,
         *,
-        dense: DenseVectors | None = None,
-        words: Callable[[], dict[str, int]] = dict,
+        engine: str = "bm25",
+        dense_ident: str = "off",
     ) -> None:
-        self.articles = tuple(articles)
-        self.passages = passages
-        self.engine = engine
-        self.doc_freq = doc_freq
+        self.segments = tuple(pairs)
+        self.parts = parts = Parts(pairs)
         self.tokenizer = tokenizer
-        self.dense = dense
-        self._read_words = words
+        self.engine = check_engine(engine)
+        self.articles: Sequence[ArticleRef] = LiveRefs(parts)
+        self.passages = _passage_table(parts)
+        self.doc_freq = DocFreq(parts)
+        self._bm25 = Bm25Scorer(parts, self.doc_freq)
+        self._rank: RankBm25Scorer | None = None
+        has_vectors = bool(parts.items) and all(p.segment.dense is not None for p in parts.items)
+        self.dense = DenseView(parts, dense_ident) if has_vectors and dense_ident != "off" else None
         self._words: dict[str, int] | None = None
-        # Passages are stored article by article, so each article's are one slice.
-        self._starts = np.searchsorted(passages.article_of, np.arange(len(self.articles) + 1))
+        self._starts = np.searchsorted(self.passages.article_of, np.arange(len(self.articles) + 1))
 
     @property
     def words(self) -> dict[str, int]:
         """Every surface word of the corpus (case-folded) with its count; read once."""
         if self._words is None:
-            self._words = self._read_words()
+            counts: Counter[str] = Counter()
+            for part in self.parts.items:
+                counts.update(part.segment.words())
+                counts.subtract(part.deletions.words)
+            self._words = {w: n for w, n in counts.items() if n > 0}
         return self._words
 
     def passage_number(self, i: int) -> int:
@@ -102,20 +110,32 @@ class SearchIndex:
             text=self.passages.texts[i],
         )
 
-    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
-        """Every passage's BM25 score for ``terms`` (all zero when none is known)."""
+    def candidates(
+        self, terms: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The passages holding any of ``terms`` and their BM25 scores (all others score 0)."""
         known = self._known(terms)
         if not known:
-            return np.zeros(len(self.passages))
-        return np.asarray(self.engine.scores(known), dtype=np.float64)
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if self.engine == RANK_BM25:
+            if self._rank is None:
+                self._rank = RankBm25Scorer(self)
+            scores = self._rank.scores(known)
+            found = np.flatnonzero(scores > 0)
+            return found, scores[found]
+        return self._bm25.candidates(known)
+
+    def scores(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Every passage's BM25 score for ``terms`` (all zero when none is known)."""
+        result = np.zeros(len(self.passages))
+        found, scores = self.candidates(terms)
+        result[found] = scores
+        return result
 
     def top_passages(self, terms: Sequence[str], k: int) -> list[tuple[int, float]]:
         """The ``k`` best passages for ``terms`` as ``(position, score)``, best first."""
-        known = self._known(terms)
-        if not known or k <= 0:
-            return []
-        scores = self.engine.scores(known)
-        return [(i, float(scores[i])) for i in top_k(scores, k) if scores[i] > 0]
+        found, scores = self.candidates(terms)
+        return [(int(found[j]), float(scores[j])) for j in top_k(scores, k, found)]
 
     def _known(self, terms: Sequence[str]) -> list[str]:
         """``terms`` the corpus holds, each once, in order."""
@@ -124,24 +144,52 @@ class SearchIndex:
     def search(self, query: str, k: int = 5) -> SearchResult:
         """One hit per article (its best passage), best first."""
         started = time.perf_counter()
-        terms = self.tokenizer(query)
+        found, scores = self.candidates(self.tokenizer(query))
         hits: list[Hit] = []
-        seen: set[int] = set()
         depth = max(4 * k, 20)
-        while True:
-            ranked = self.top_passages(terms, depth)
-            for i, score in ranked:
+        while True:  # scored once; only the selection deepens when articles repeat
+            hits, seen = [], set()
+            ranked = top_k(scores, depth, found)
+            for j in ranked:
+                i = int(found[j])
                 article = int(self.passages.article_of[i])
                 if article not in seen:
                     seen.add(article)
-                    hits.append(Hit(self.passage(i), score))
+                    hits.append(Hit(self.passage(i), float(scores[j])))
                     if len(hits) == k:
                         break
             if len(hits) == k or len(ranked) < depth:
                 break
-            hits, seen, depth = [], set(), depth * 4
+            depth *= 4
         took = (time.perf_counter() - started) * 1000
         return SearchResult(query=query, hits=tuple(hits), took_ms=took)
+
+
+def _passage_table(parts: Parts) -> PassageTable:
+    """The live passages of every part, numbered across parts."""
+    article_of: list[npt.NDArray[np.int32]] = []
+    heading_of: list[npt.NDArray[np.int32]] = []
+    headings: list[str] = []
+    for part in parts.items:
+        segment = part.segment
+        number = np.full(len(segment.refs), -1, dtype=np.int64)
+        number[part.articles] = part.article_base + np.arange(len(part.articles))
+        article_of.append(number[segment.article_of[part.passages]].astype(np.int32))
+        local = segment.heading_of[part.passages]
+        heading_of.append(np.where(local >= 0, local + len(headings), -1).astype(np.int32))
+        headings.extend(segment.headings)
+    empty = np.zeros(0, dtype=np.int32)
+    return PassageTable(
+        article_of=np.concatenate(article_of) if article_of else empty,
+        heading_of=np.concatenate(heading_of) if heading_of else empty,
+        headings=tuple(headings),
+        texts=LiveTexts(parts),
+    )
+
+
+def passage_lengths(parts: Parts) -> npt.NDArray[np.int32]:
+    """Each live passage's number of index terms, in index order."""
+    return gather(parts, lambda p: p.segment.lengths, np.int32)
 
 
 def build_index(
@@ -153,53 +201,13 @@ def build_index(
     embedder: Embedder | None = None,
     embed_ident: str = "",
 ) -> SearchIndex:
-    """Cuts ``articles`` into passages and indexes them with the named engine
-    (and, given an ``embedder``, with dense vectors beside it)."""
-    article_of: list[int] = []
-    heading_of: list[int] = []
-    heading_ids: dict[str, int] = {}
-    texts: list[str] = []
-    contexts: list[str] = []
-    corpus: list[list[str]] = []
-    doc_freq: Counter[str] = Counter()
-    words: Counter[str] = Counter()
-    for a, article in enumerate(articles):
-        title_terms = tokenizer(article.title)
-        words.update(surface_words(article.title))
-        for heading, text in article_passages(article):
-            terms = title_terms + tokenizer(heading or "") + tokenizer(text)
-            article_of.append(a)
-            heading_of.append(heading_ids.setdefault(heading, len(heading_ids)) if heading else -1)
-            texts.append(text)
-            if embedder is not None:
-                contexts.append(passage_context(article.title, heading, text))
-            corpus.append(terms)
-            doc_freq.update(set(terms))
-            words.update(surface_words(text))
+    """Indexes ``articles`` held in memory as one segment (and, given an ``embedder``,
+    with dense vectors beside it)."""
+    pairs = ((a, a.path or a.id) for a in articles)
+    writer = SegmentWriter()
+    writer.add(index_articles(pairs, tokenizer, embedder))
     if progress:
-        progress(f"indexing {len(texts)} passages from {len(articles)} articles")
-    table = PassageTable(
-        article_of=np.asarray(article_of, dtype=np.int32),
-        heading_of=np.asarray(heading_of, dtype=np.int32),
-        headings=tuple(heading_ids),
-        texts=texts,
-    )
-    engine = engine_class(engine_name).build(corpus)
-    dense = embed_passages(contexts, embedder, embed_ident) if embedder is not None else None
-    refs = [article_ref(a) for a in articles]
-    vocabulary = dict(words)
-    return SearchIndex(
-        refs, table, engine, dict(doc_freq), tokenizer, dense=dense, words=lambda: vocabulary
-    )
-
-
-def article_ref(article: Article) -> ArticleRef:
-    """The citation-sized view of an article."""
-    return ArticleRef(
-        article_id=article.id,
-        title=article.title,
-        url=article.url,
-        source=article.source,
-        published=article.published,
-        generated_title=article.generated_title,
-    )
+        progress(f"indexed {writer.articles} articles")
+    segment = writer.finish(dense=embedder is not None)
+    ident = (embed_ident or "memory") if embedder is not None else "off"
+    return SearchIndex([(segment, NO_DELETIONS)], tokenizer, engine=engine_name, dense_ident=ident)

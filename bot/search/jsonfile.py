@@ -21,7 +21,10 @@ def read_json(path: Path, kind: type) -> Any:
         ValueError: it is not JSON, or not a ``kind``.
     """
     with open(path, encoding="utf-8") as fh:
-        obj = json.load(fh)
+        try:
+            obj = json.load(fh)
+        except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError: name the file
+            raise ValueError(f"{path.name} is unreadable ({exc})") from exc
     if not isinstance(obj, kind):
         raise ValueError(f"{path.name} is not a {kind.__name__}")
     return obj

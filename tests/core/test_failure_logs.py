@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import threading
 import time
@@ -15,6 +16,8 @@ from typing import Any
 import pytest
 
 from bot import cli
+from bot import live as live_module
+from bot.bootstrap import build_app
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.scheduler import Scheduler
 from bot.errors import CorpusError
@@ -22,6 +25,7 @@ from bot.live import LiveBot
 from bot.logs import MAX_REASON, log_failure, reason
 from bot.service import TeamBot
 from bot.state.open import open_store
+from tests.conftest import SEEDS, settings_for
 
 
 @pytest.fixture
@@ -106,30 +110,41 @@ def _watch_until_logged(live: LiveBot, caplog: pytest.LogCaptureFixture) -> list
     return _lines(caplog, logging.WARNING)
 
 
-def test_corpus_reload_failure_logs_its_reason_and_traceback_at_debug(
-    seeds_bot: TeamBot, caplog: pytest.LogCaptureFixture
-) -> None:
-    error = MemoryError("cannot allocate 2 GiB")
+def _failing_live_bot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> LiveBot:
+    """A running bot whose next index update raises ``error``; a file is added."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    app = build_app(settings_for(corpus, tmp_path / "data"))
 
-    def rebuild() -> TeamBot:
+    def update(*args: object, **kwargs: object) -> None:
         raise error
 
-    live = LiveBot(seeds_bot, rebuild=rebuild, fingerprint=lambda: "changed")
+    monkeypatch.setattr(live_module, "update", update)
+    (corpus / "new.md").write_text("Kling 4.0 Arrives\n\nKuaishou shipped Kling 4.0.\n")
+    return app.bot
+
+
+def test_corpus_reload_failure_logs_its_reason_and_traceback_at_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    error = MemoryError("cannot allocate 2 GiB")
+    live = _failing_live_bot(tmp_path, monkeypatch, error)
+    before = live.current
     lines = _watch_until_logged(live, caplog)
     assert lines[0] == (
         "corpus reload failed; keeping the current index: MemoryError: cannot allocate 2 GiB"
     )
     assert _tracebacks(caplog)[0] is error
-    assert live.current is seeds_bot
+    assert live.current is before
 
 
 def test_corpus_not_reloaded_names_the_error(
-    seeds_bot: TeamBot, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def rebuild() -> TeamBot:
-        raise CorpusError("no articles in /srv/news")
-
-    live = LiveBot(seeds_bot, rebuild=rebuild, fingerprint=lambda: "changed")
+    error = CorpusError("no articles in /srv/news")
+    live = _failing_live_bot(tmp_path, monkeypatch, error)
     lines = _watch_until_logged(live, caplog)
     assert lines[0] == "corpus not reloaded: CorpusError: no articles in /srv/news"
 

@@ -11,10 +11,10 @@ from bot.errors import ConfigError
 from bot.settings import BUNDLED_SEEDS, load_settings
 
 
-def test_defaults_use_bundled_seeds_and_bm25s() -> None:
+def test_defaults_use_bundled_seeds_and_bm25() -> None:
     settings = load_settings()
     assert settings.corpus_path() == BUNDLED_SEEDS
-    assert settings.engine == "bm25s"
+    assert settings.engine == "bm25"
     assert settings.data_dir == Path(".teambot")
 
 
@@ -29,14 +29,14 @@ def test_environment_and_dotenv_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_command_line_overrides_win(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMBOT_ENGINE", "rank-bm25")
-    assert load_settings(engine="bm25s", corpus=None).engine == "bm25s"
+    assert load_settings(engine="bm25s", corpus=None).engine == "bm25"  # the old name
 
 
 def test_invalid_value_names_setting_and_accepted_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEAMBOT_ENGINE", "lucene")
     with pytest.raises(ConfigError) as info:
         load_settings()
-    assert str(info.value) == "invalid setting TEAMBOT_ENGINE: expected 'bm25s' or 'rank-bm25'"
+    assert str(info.value) == "invalid setting TEAMBOT_ENGINE: expected 'bm25' or 'rank-bm25'"
 
 
 def test_env_example_lists_every_setting() -> None:

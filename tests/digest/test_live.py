@@ -7,10 +7,11 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+from bot import live as live_module
 from bot.bootstrap import build_app
 from bot.digest.window import recent
-from bot.live import LiveBot
-from bot.service import TeamBot
 from tests.conftest import settings_for
 
 NEW = "Kling 4.0 Arrives\n\nKuaishou shipped Kling 4.0 with clips up to 60s long.\n"
@@ -40,6 +41,9 @@ def test_added_file_becomes_searchable_and_enters_the_next_digest(
         before = app.bot.current
         assert not _finds_kling4(app.bot)
         first = app.bot.digest(recent(app.bot.clock() + timedelta(seconds=1)))
+        # The first window reaches a second ahead; an article seen inside it belongs
+        # to it. A scheduled window ends when it is posted, never ahead.
+        assert _wait_for(lambda: app.bot.clock() > first.until)
         (corpus / "kling4.md").write_text(NEW)
         assert _wait_for(lambda: app.bot.current is not before), "corpus change not picked up"
         assert _finds_kling4(app.bot)
@@ -62,36 +66,59 @@ def test_removed_file_is_no_longer_found(corpus: Path, tmp_path: Path) -> None:
     app.close()
 
 
-def test_answers_use_the_old_index_while_a_new_one_builds(seeds_bot: TeamBot) -> None:
-    building, release = threading.Event(), threading.Event()
+def _patch_update(monkeypatch: pytest.MonkeyPatch, replacement: object) -> None:
+    monkeypatch.setattr(live_module, "update", replacement)
 
-    def slow_rebuild() -> TeamBot:
+
+def test_answers_use_the_old_index_while_a_new_one_builds(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build_app(settings_for(corpus, tmp_path / "data"))
+    building, release = threading.Event(), threading.Event()
+    real = live_module.update
+
+    def slow_update(*args: object, **kwargs: object) -> object:
         building.set()
         release.wait(30)
-        return seeds_bot
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    live = LiveBot(seeds_bot, rebuild=slow_rebuild, fingerprint=lambda: "changed")
-    refresher = threading.Thread(target=live.refresh)
+    _patch_update(monkeypatch, slow_update)
+    (corpus / "kling4.md").write_text(NEW)
+    refresher = threading.Thread(target=app.bot.refresh)
     refresher.start()
-    assert building.wait(30)
-    started = time.monotonic()
-    answer = live.ask("How many parameters does RynnBrain have?")  # mid-rebuild
-    assert answer.answered and time.monotonic() - started < 5
-    release.set()
-    refresher.join(30)
+    try:
+        assert building.wait(30)
+        answer = app.bot.ask("How many parameters does RynnBrain have?")  # mid-update
+        assert answer.answered
+        assert not _finds_kling4(app.bot)
+    finally:
+        release.set()
+        refresher.join(30)
+    assert _finds_kling4(app.bot)
+    app.close()
 
 
-def test_a_failing_reload_keeps_the_current_index(seeds_bot: TeamBot) -> None:
+def test_a_failing_reload_keeps_the_current_index_and_is_retried(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build_app(settings_for(corpus, tmp_path / "data", reload_seconds=1))
+    before = app.bot.current
     calls = []
+    real = live_module.update
 
-    def broken() -> TeamBot:
+    def broken(*args: object, **kwargs: object) -> object:
         calls.append(1)
-        raise RuntimeError("disk unplugged")
+        if len(calls) < 3:
+            raise RuntimeError("disk unplugged")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    live = LiveBot(seeds_bot, rebuild=broken, fingerprint=lambda: "changed")
-    stop = threading.Event()
-    live.watch(stop, every=0.05)
-    assert _wait_for(lambda: len(calls) >= 2)
-    stop.set()
-    assert live.current is seeds_bot
-    assert live.ask("What is a VLA model?").answered
+    _patch_update(monkeypatch, broken)
+    (corpus / "kling4.md").write_text(NEW)
+    app.start()
+    try:
+        assert _wait_for(lambda: len(calls) >= 2)
+        assert app.bot.ask("What is a VLA model?").answered
+        assert _wait_for(lambda: _finds_kling4(app.bot)), "a failed update is never retried"
+        assert app.bot.current is not before
+    finally:
+        app.close()

@@ -36,7 +36,7 @@ def fake(loop: LoopThread) -> Iterator[FakeSlack]:
 
 
 def live(bot: TeamBot) -> LiveBot:
-    return LiveBot(bot, rebuild=lambda: bot, fingerprint=lambda: bot.fingerprint)
+    return LiveBot(bot)
 
 
 def slack_settings(fake: FakeSlack, **extra: Any) -> SlackSettings:
