@@ -74,7 +74,14 @@ def expected_manifest(dense: str = "off") -> dict[str, Any]:
 
 
 def index_config(root: Path, data_dir: Path, engine: str, static: LazyModel) -> IndexConfig:
-    """The configuration of the index of corpus ``root``."""
+    """The configuration of the index of corpus ``root``.
+
+    Raises:
+        CorpusError: ``root`` does not exist.
+        OSError: it cannot be looked at (the error names it as given, not resolved).
+    """
+    if not root.exists() and not root.is_symlink():
+        raise CorpusError(f"corpus not found: {root}")
     root = root.resolve()
     return IndexConfig(
         root=root,

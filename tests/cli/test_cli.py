@@ -177,7 +177,7 @@ def test_bad_setting_exits_2_naming_it(data_dir: Path) -> None:
     assert out.returncode == 2
     assert (
         out.stderr.strip()
-        == "teambot: error: invalid setting TEAMBOT_ENGINE: expected 'bm25s' or 'rank-bm25'"
+        == "teambot: error: invalid setting TEAMBOT_ENGINE: expected 'bm25' or 'rank-bm25'"
     )
 
 
