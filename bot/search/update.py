@@ -75,6 +75,8 @@ def build(config: IndexConfig, listing: Listing) -> Commit:
 def update(config: IndexConfig, commit: Commit, listing: Listing, changes: Changes) -> Commit:
     """Commits ``changes`` (relative to ``commit``) as a new segment and deletions."""
     gone = set(changes.modified) | set(changes.deleted)
+    shadowed = _shadowed(config.root, commit, gone) & set(listing.files)
+    gone |= shadowed  # indexed again: an id they lost to a file now gone is theirs
     segments: list[tuple[str, Segment, Deletions]] = []
     taken: dict[str, str] = {}
     for name, segment, deletions in commit.segments:
@@ -91,7 +93,7 @@ def update(config: IndexConfig, commit: Commit, listing: Listing, changes: Chang
                     taken[catalog.ids[a]] = file
     fresh: list[tuple[Path | None, Segment]] = []
     warnings = [w for w in commit.warnings if _file_of(config.root, w) not in gone]
-    new = sorted(set(changes.added) | set(changes.modified))
+    new = sorted(set(changes.added) | set(changes.modified) | shadowed)
     if new:
         directory = new_segment_dir(config.directory) if config.directory else None
         sizes = {rel: listing.files[rel].size for rel in new if rel in listing.files}
@@ -105,6 +107,20 @@ def update(config: IndexConfig, commit: Commit, listing: Listing, changes: Chang
             segments.append((name, built.segment, Deletions()))
             fresh.append((directory, built.segment))
     return _commit(config, commit.generation + 1, segments, listing, warnings, fresh=fresh)
+
+
+def _shadowed(root: Path, commit: Commit, gone: set[str]) -> set[str]:
+    """The files that had an article skipped for an id that an article of ``gone``
+    files holds (their warnings say so): a fresh build would now index it."""
+    ids: set[str] = set()
+    for _, segment, deletions in commit.segments:
+        catalog, masked = segment.catalog(), set(deletions.articles)
+        held = (a for f in gone for a in catalog.by_file.get(f, ()) if a not in masked)
+        ids.update(catalog.ids[a] for a in held)
+    marks = tuple(f"duplicate article id {i!r} " for i in ids)
+    return {
+        _file_of(root, w) for w in commit.warnings if marks and w.message.startswith(marks)
+    } - gone
 
 
 def merge(config: IndexConfig, commit: Commit) -> Commit | None:

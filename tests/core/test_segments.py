@@ -229,3 +229,22 @@ def test_dense_vectors_follow_the_segments(tmp_path: Path) -> None:
         start, end = got.article_span(a)
         w_start, w_end = want.article_span(order[ref.article_id])
         np.testing.assert_array_equal(got.dense.rows(start, end), want.dense.rows(w_start, w_end))
+
+
+def test_an_id_skipped_as_a_duplicate_returns_when_its_holder_goes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "x.md").write_text("Kling 4.0 arrives\n\nKuaishou shipped Kling 4.0 today.\n")
+    feed = corpus / "feed.jsonl"  # sorts first: its article "x" wins
+    feed.write_text(
+        '{"id": "x", "title": "Seedance 2.0", "text": "ByteDance shipped Seedance 2.0."}\n'
+    )
+    config = _config(corpus, tmp_path / "data")
+    commit = build(config, scan(config.root))
+    assert any("duplicate article id 'x'" in w.message for w in commit.warnings)
+    feed.unlink()
+    commit = _step(config, commit)
+    index = view(config, commit)
+    _assert_same(index, _fresh(corpus))
+    assert "Kling" in index.search("kling 4.0", 1).hits[0].passage.text
+    assert not any("duplicate" in w.message for w in commit.warnings)
