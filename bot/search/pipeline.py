@@ -16,6 +16,7 @@ import signal
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from bot.corpus.loader import file_articles, load_corpus
 from bot.embed.lazy import LazyModel
 from bot.embed.models import Embedder
+from bot.logs import log_failure
 from bot.models import Article, CorpusWarning
 from bot.progress import start_progress
 from bot.search.chunks import Chunk, index_articles
@@ -82,17 +84,37 @@ def build_segment(
         workers: worker processes (default: the cores this process may use).
         sizes: the files' sizes when known (a listing has them), else each is stat-ed.
     """
-    writer = SegmentWriter(directory, taken)
-    warnings: list[CorpusWarning] = []
     count = workers if workers is not None else available_cores()
     dense = embed is not None and embed.get() is not None
+    big = _big_files(root, files, sizes)
+    try:
+        return _build(root, files, big, embed if dense else None, count, directory, taken)
+    except BrokenProcessPool as exc:  # a worker was killed (memory), or could not start
+        message = "index workers failed; indexing in this process instead"
+        log_failure(log, logging.WARNING, message, exc=exc)
+        if directory is not None:
+            for leftover in directory.iterdir():
+                leftover.unlink()
+        return _build(root, files, big, embed if dense else None, 1, directory, taken)
+
+
+def _build(
+    root: Path,
+    files: Sequence[str],
+    big: set[str],
+    embed: LazyModel | None,
+    workers: int,
+    directory: Path | None,
+    taken: dict[str, str] | None,
+) -> Built:
+    writer = SegmentWriter(directory, taken)
+    warnings: list[CorpusWarning] = []
     with start_progress("indexing", len(files)) as progress:
-        big = _big_files(root, files, sizes)
-        for chunk, done in _chunks(root, files, big, embed if dense else None, count):
+        for chunk, done in _chunks(root, files, big, embed, workers):
             warnings.extend(chunk.warnings)
             warnings.extend(writer.add(chunk))
             progress.update(files=done, passages=len(chunk.texts))
-    return Built(writer.finish(dense=dense), tuple(warnings))
+    return Built(writer.finish(dense=embed is not None), tuple(warnings))
 
 
 def available_cores() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -80,3 +81,20 @@ def test_a_duplicate_id_in_a_later_file_is_skipped_with_a_warning(tmp_path: Path
     built = build_segment(root, ["a.md", "b.jsonl"], None, workers=1)
     assert [r.article_id for r in built.segment.refs] == ["a"]
     assert any("duplicate article id 'a'" in w.message for w in built.warnings)
+
+
+def test_a_broken_worker_pool_falls_back_to_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = tmp_path / "corpus"
+    files = _corpus(root, 40)
+    alone = build_segment(root, files, None, workers=1)
+    monkeypatch.setattr(pipeline, "POOL_MIN_FILES", 10)
+    monkeypatch.setattr(pipeline, "index_batch", _crash)  # every worker task dies
+    built = build_segment(root, files, None, workers=2)
+    assert _summary(built.segment) == _summary(alone.segment)
+    assert "index workers failed; indexing in this process instead" in caplog.text
+
+
+def _crash(*args: object) -> None:
+    os._exit(3)  # as the OOM killer would
