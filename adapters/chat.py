@@ -1,5 +1,6 @@
 """What the chat adapters share: core calls off the event loop, friendly failures,
-digest windows from a typed date, and running until a signal."""
+digest windows from a typed date, and running until a signal (the one loop the
+Slack and Discord commands run: ``run_app``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.digest.window import Window, on_day
 from bot.errors import BotError
@@ -60,7 +61,12 @@ async def run_until_signalled(
     serve: Callable[[asyncio.Event, asyncio.Event], Coroutine[Any, Any, None]],
     on_ready: Callable[[], None],
 ) -> None:
-    """Runs ``serve(stop, ready)`` until SIGINT or SIGTERM; calls ``on_ready`` once connected."""
+    """Runs ``serve(stop, ready)`` until SIGINT or SIGTERM; calls ``on_ready`` once connected.
+
+    Args:
+        serve: the adapter's server; it returns once ``stop`` is set (or it fails).
+        on_ready: called once, when ``serve`` sets ``ready``; never if it returns first.
+    """
     stop, ready = asyncio.Event(), asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -72,3 +78,28 @@ async def run_until_signalled(
         on_ready()
     waiter.cancel()
     await server
+
+
+class Startable(Protocol):
+    """What runs beside an adapter: started once connected, closed at the end."""
+
+    def start(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def run_app(
+    app: Startable,
+    serve: Callable[[asyncio.Event, asyncio.Event], Coroutine[Any, Any, None]],
+) -> None:
+    """Serves until a signal in a new event loop: ``app`` starts (corpus watching,
+    scheduled digests) once the platform accepted the connection, and is closed
+    however serving ends (a signal, a rejected token, an error).
+
+    Raises:
+        Whatever ``serve`` raises, after ``app`` is closed.
+    """
+    try:
+        asyncio.run(run_until_signalled(serve, app.start))
+    finally:
+        app.close()

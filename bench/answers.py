@@ -29,12 +29,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_data import SEEDS, SQUAD, Case, chat_cases, judge, squad_cases  # noqa: E402
 
-from bot.answer.features import share  # noqa: E402
 from bot.answer.question import analyse  # noqa: E402
 from bot.bootstrap import build_bot  # noqa: E402
 from bot.models import Answer, Citation  # noqa: E402
 from bot.service import TeamBot  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from bot.text.overlap import share  # noqa: E402
 from bot.text.sentences import split_sentences  # noqa: E402
 
 Asker = Callable[[str], Answer]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters import digest_layout as layout
+from adapters.citations import number_citations
 from adapters.links import web_url
 from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
@@ -49,16 +50,12 @@ def answer_text(answer: Answer) -> str:
             if url := web_url(citation.article.url):
                 lines.append(f"      {url}")
         return printable("\n".join(lines))
-    numbers: dict[str, int] = {}
-    sentences = []
-    for citation in answer.citations:
-        n = numbers.setdefault(citation.article.article_id, len(numbers) + 1)
-        sentences.append(f"{citation.quote} [{n}]")
-    refs = {c.article.article_id: c.article for c in answer.citations}
+    numbered = number_citations(answer.citations)
+    sentences = [f"{quote} [{n}]" for quote, n in numbered.quotes]
     lines = [*searched, textwrap.fill(" ".join(sentences), WIDTH), "", "Sources:"]
-    for article_id, n in numbers.items():
-        lines.append(f"  [{n}] {_ref_line(refs[article_id])}")
-        if url := web_url(refs[article_id].url):
+    for n, ref in numbered.sources:
+        lines.append(f"  [{n}] {_ref_line(ref)}")
+        if url := web_url(ref.url):
             lines.append(f"      {url}")
     return printable("\n".join(lines))
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
-from adapters.chat import run_until_signalled
+from adapters.chat import run_app
 from bot.bootstrap import build_app, digest_defaults
 from bot.cli import configure_logging
 from bot.digest.schedule import Destination, parse_destinations
@@ -40,22 +39,17 @@ def run_discord(args: argparse.Namespace) -> int:
     posters = {"discord": digest_poster(clients, digest_stories=full)}
     app = build_app(settings, destinations=destinations, posters=posters)
 
-    try:
-        asyncio.run(
-            run_until_signalled(
-                lambda stop, ready: serve(
-                    app.bot,
-                    discord_settings,
-                    digest_stories=full,
-                    stop=stop,
-                    ready=ready,
-                    started=clients,
-                ),
-                app.start,
-            )
-        )
-    finally:
-        app.close()
+    run_app(
+        app,
+        lambda stop, ready: serve(
+            app.bot,
+            discord_settings,
+            digest_stories=full,
+            stop=stop,
+            ready=ready,
+            started=clients,
+        ),
+    )
     return 0
 
 

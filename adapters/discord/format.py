@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.wording import one_line, sources_heading
@@ -106,16 +107,11 @@ def answer_replies(answer: Answer) -> list[Reply]:
                 for n, citation in enumerate(answer.related, 1)
             ]
         return _replies([embed])
-    numbers: dict[str, int] = {}
-    refs: dict[str, ArticleRef] = {}
-    sentences = []
-    for citation in answer.citations:
-        key = citation.article.article_id
-        refs[key] = citation.article
-        sentences.append(f"{escape(citation.quote)} [{numbers.setdefault(key, len(numbers) + 1)}]")
+    numbered = number_citations(answer.citations)
+    sentences = [f"{escape(quote)} [{n}]" for quote, n in numbered.quotes]
     fields = [
-        {"name": f"[{n}]", "value": source_value(refs[key]), "inline": False}
-        for key, n in numbers.items()
+        {"name": f"[{n}]", "value": source_value(ref), "inline": False}
+        for n, ref in numbered.sources
     ]
     embeds = with_fields(
         {"description": cut(searched + " ".join(sentences), DESCRIPTION_CHARS), "color": COLOUR},

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
-from adapters.chat import run_until_signalled
+from adapters.chat import run_app
 from bot.bootstrap import build_app, digest_defaults
 from bot.cli import configure_logging
 from bot.digest.schedule import parse_destinations
@@ -46,21 +45,16 @@ def run_slack(args: argparse.Namespace) -> int:
     posters = {"slack": digest_poster(slack, digest_stories=full)}
     app = build_app(settings, destinations=destinations, posters=posters)
 
-    try:
-        asyncio.run(
-            run_until_signalled(
-                lambda stop, ready: serve(
-                    app.bot,
-                    slack,
-                    host=args.host,
-                    port=args.port,
-                    digest_stories=full,
-                    stop=stop,
-                    ready=ready,
-                ),
-                app.start,  # corpus watching and scheduled digests, once Slack accepted us
-            )
-        )
-    finally:
-        app.close()
+    run_app(
+        app,
+        lambda stop, ready: serve(
+            app.bot,
+            slack,
+            host=args.host,
+            port=args.port,
+            digest_stories=full,
+            stop=stop,
+            ready=ready,
+        ),
+    )
     return 0

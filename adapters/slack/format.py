@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.wording import one_line, sources_heading
@@ -94,17 +95,11 @@ def answer_messages(answer: Answer) -> list[Message]:
             blocks += _context([source_line(citation.article)])
         fallback = "\n".join([answer.text, *(f"> {c.quote}" for c in answer.related)])
         return _messages(blocks, fallback)
-    numbers: dict[str, int] = {}
-    refs: dict[str, ArticleRef] = {}
-    sentences = []
-    for citation in answer.citations:
-        key = citation.article.article_id
-        n = numbers.setdefault(key, len(numbers) + 1)
-        refs[key] = citation.article
-        sentences.append(f"{escape(_clip(citation.quote, QUOTE_CHARS))} [{n}]")
+    numbered = number_citations(answer.citations)
+    sentences = [f"{escape(_clip(quote, QUOTE_CHARS))} [{n}]" for quote, n in numbered.quotes]
     blocks = _sections(searched + " ".join(sentences))
-    blocks += _context([f"[{n}] {source_line(refs[k])}" for k, n in numbers.items()])
-    fallback = answer.text + "\n" + "\n".join(f"[{n}] {refs[k].title}" for k, n in numbers.items())
+    blocks += _context([f"[{n}] {source_line(ref)}" for n, ref in numbered.sources])
+    fallback = answer.text + "\n" + "\n".join(f"[{n}] {ref.title}" for n, ref in numbered.sources)
     return _messages(blocks, fallback)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +16,7 @@ from rapidfuzz import fuzz
 
 from bot.answer.question import Question, Term
 from bot.answer.shape import Wants, holds
+from bot.text.overlap import missing, novelty, share
 
 #: A name counts as present when a sentence holds it with at most about one
 #: edit in seven letters (rapidfuzz partial ratio), so "Rynnbrain" finds "RynnBrain's".
@@ -124,7 +124,7 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
         s.static,
         share(q.terms, s.tokens),
         share(q.terms, both),
-        _missing(q.terms, both),
+        missing(q.terms, both),
         _names(q, lowered, s.tokens),
         _names(q, lowered + " " + " ".join(sorted(s.context)), both),
         float(holds_kind),
@@ -133,25 +133,13 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
         float(s.lead),
         float(points_back(s.sentence)),
         math.log1p(words),
-        1.0 - len(s.tokens & {t.text for t in q.terms}) / max(1, len(s.tokens)),
+        novelty(s.tokens, (t.text for t in q.terms)),
     ]
 
 
 def points_back(sentence: str) -> bool:
     """Whether ``sentence`` opens by referring to something said before it."""
     return bool(_POINTS_BACK.match(sentence))
-
-
-def share(terms: Sequence[Term], tokens: frozenset[str]) -> float:
-    """The idf-weighted share of ``terms`` that ``tokens`` hold."""
-    total = sum(t.weight for t in terms)
-    return sum(t.weight for t in terms if t.found_in(tokens)) / total if total else 0.0
-
-
-def _missing(terms: Sequence[Term], tokens: frozenset[str]) -> float:
-    top = max((t.weight for t in terms), default=0.0)
-    gone = max((t.weight for t in terms if not t.found_in(tokens)), default=0.0)
-    return gone / top if top else 0.0
 
 
 def _names(q: Question, lowered: str, tokens: frozenset[str]) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from bot.text.dates import MONTH_PATTERN
+
 
 class Wants(Enum):
     """The kind of fact a question asks for."""
@@ -38,8 +40,9 @@ _VERSIONED_NAME = re.compile(
     r"|\b\w+-\w*\d[\w.]*"  # GLM-5, Cosmos-Reason2
     r"|\b[A-Z]+\d[\w.]*"  # M2.5, X2
 )
+# A month must be a whole word: "declines 5%" and "Marvel 2" state no date.
 _DATE = re.compile(
-    r"\b(19|20)\d\d\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    rf"\b(19|20)\d\d\b|{MONTH_PATTERN}\.?\s+\d"
     r"|\b(yesterday|today|last (week|month|year)|this (week|month|year))\b",
     re.I,
 )

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from bot.text.overlap import jaccard
+
 #: Word n-grams compared: 3 words keep a one-word change from touching more
 #: than three shingles, yet rarely match between independent reports.
 SHINGLE_WORDS = 3
@@ -59,7 +61,7 @@ def near_duplicate_groups(
 
     for i, j in _candidates([_signature(s) for s in shingles]):
         a, b = shingles[i], shingles[j]
-        if len(a & b) / len(a | b) >= SAME_REPORT and days_apart(i, j) <= COPY_DAYS:
+        if jaccard(a, b) >= SAME_REPORT and days_apart(i, j) <= COPY_DAYS:
             parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(texts)):

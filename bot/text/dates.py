@@ -3,29 +3,41 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import MappingProxyType
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        (
-            "jan january",
-            "feb february",
-            "mar march",
-            "apr april",
-            "may",
-            "jun june",
-            "jul july",
-            "aug august",
-            "sep sept september",
-            "oct october",
-            "nov november",
-            "dec december",
-        )
-    )
-    for m in names.split()
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+#: Each month's name and the abbreviations news writes for it ("Sept." too), in
+#: calendar order: the one list the date parser, the sentence splitter (which must
+#: not end a sentence at "Jan."), the name finder (which trims "January" off a
+#: name) and the answer's question types ("holds a date") read.
+_SPELLINGS = (
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sep", "sept"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
+#: Every spelling of a month, lower case, to the month's number (1 to 12).
+MONTHS: Mapping[str, int] = MappingProxyType(
+    {name: number for number, names in enumerate(_SPELLINGS, 1) for name in names}
+)
+#: The months' full names, lower case.
+MONTH_NAMES = frozenset(names[0] for names in _SPELLINGS)
+#: The months' abbreviations, lower case ("may" is a full name, never one).
+MONTH_ABBREVIATIONS = frozenset(MONTHS) - MONTH_NAMES
+_ANY_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))  # "sept" before "sep"
+#: A regular expression matching any spelling of a month as a whole word (compile
+#: it with ``re.I`` for capitals).
+MONTH_PATTERN = rf"\b(?:{_ANY_MONTH})\b"
+_MONTH = rf"(?P<month>{_ANY_MONTH})\.?"
 _MONTH_FIRST = re.compile(
     _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I
 )
@@ -68,7 +80,7 @@ def parse_date(value: object) -> date | None:
 
 def _to_date(match: re.Match[str]) -> date | None:
     month_text = match.group("month")
-    month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower()]
+    month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower()]
     try:
         return date(int(match.group("year")), month, int(match.group("day")))
     except ValueError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from bot.text.dates import MONTHS
+
 # A capitalised word (or CamelCase, or an acronym), optionally followed by more
 # capitalised words, by a version ("Seedance 2.0", "Spark X2", "GLM-5"), by a
 # middle initial ("Donald J. Trump"), or by "of"/"for" and a capitalised word
@@ -25,11 +27,9 @@ _EDGE_WORDS = frozenset(
     """a an the this that these those it its he she they we i in on at of for and but or
     as by with from to if when while after before however meanwhile perhaps yet still
     one two first last here there what why how who which where not no so then also
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday think let imagine
     """.split()
-)
+) | frozenset(MONTHS)
 # Names so common in this field's news that alone they say nothing ("China",
 # "AI"); inside a longer name they stay ("Southeast Asia", "China Mobile").
 _TOO_COMMON_ALONE = frozenset(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text.dates import MONTH_ABBREVIATIONS
+
 # A sentence may start lower-case when its first word is camel-cased ("iFlytek").
 # Possessive quantifiers: giving back a mark, quote or space can never make a match.
 # The pattern opens with a mark, so the scan skips from mark to mark, and only then
@@ -24,9 +26,12 @@ _BOUNDARY = re.compile(_BOUNDARY_FROM.format(first="[.!?…]"))
 # engine looks for one literal character much faster than for any of a set.
 _PERIOD_BOUNDARY = re.compile(_BOUNDARY_FROM.format(first=r"\."))
 _WORD = re.compile(r"\S+")
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st inc corp ltd co vs etc al fig no jan feb mar apr jun jul
-    aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m approx est dept gov""".split()
+_ABBREVIATIONS = (
+    frozenset(
+        """mr mrs ms dr prof sr jr st inc corp ltd co vs etc al fig no u.s u.k e.g i.e a.m p.m
+        approx est dept gov""".split()
+    )
+    | MONTH_ABBREVIATIONS
 )
 
 
