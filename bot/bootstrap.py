@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.clock import utc_now
 from bot.digest.schedule import Destination, Schedule, default_schedule, parse_schedule
 from bot.digest.scheduler import Post, Scheduler
 from bot.embed.lazy import LazyModel
@@ -16,7 +17,7 @@ from bot.live import LiveBot
 from bot.logs import log_failure
 from bot.search.open import Opened, index_config, open_index
 from bot.search.update import view
-from bot.service import TeamBot, utc_now
+from bot.service import TeamBot
 from bot.settings import Settings
 from bot.state.open import lazy_store
 from bot.state.store import StateStore
