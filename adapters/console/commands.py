@@ -13,13 +13,13 @@ from adapters.console.repl import run_repl
 from adapters.console.session import ConsoleSession
 from bot.answer.extract import check_question
 from bot.bootstrap import build_app, build_bot, console_destinations
-from bot.cli import configure_logging
+from bot.clock import utc_now
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
 from bot.digest.window import requested
 from bot.errors import QuestionError
+from bot.logs import configure_logging
 from bot.models import Digest
-from bot.service import utc_now
 from bot.settings import ENGINES, Settings, load_settings
 
 EXIT_OK = 0

@@ -8,8 +8,8 @@ from typing import Any
 
 from adapters.chat import run_until_signalled
 from bot.bootstrap import build_app, digest_defaults
-from bot.cli import configure_logging
 from bot.digest.schedule import parse_destinations
+from bot.logs import configure_logging
 from bot.settings import load_settings
 
 
