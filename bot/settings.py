@@ -89,9 +89,6 @@ class Settings(BaseSettings):
         description="Sentence-embedding model that reranks answer sentences: bundled, a "
         "folder, a fastembed model name, or off.",
     )
-    console_digest: str | None = Field(
-        default=None, description="Console digest schedule, e.g. '08:00 Europe/Paris mon-fri'."
-    )
 
     @field_validator("engine", mode="before")
     @classmethod
