@@ -10,8 +10,8 @@ import signal
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Protocol, TypeVar
 
+from adapters.boundary import sorry
 from bot.digest.window import Window, on_day
-from bot.errors import BotError
 from bot.live import LiveBot
 
 T = TypeVar("T")
@@ -50,11 +50,8 @@ async def render(
     """
     try:
         return await (run(produce) if run is not None else asyncio.to_thread(produce))
-    except BotError as exc:
-        return failure(f"Sorry: {exc}.")
-    except Exception:
-        log.exception("error while answering a chat request")
-        return failure(FAILED)
+    except Exception as exc:
+        return failure(sorry(exc, log, FAILED, "error while answering a chat request"))
 
 
 async def run_until_signalled(

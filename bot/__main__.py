@@ -1,9 +1,14 @@
-"""``python -m bot``: the same command line as ``teambot``."""
+"""``python -m bot``: the same command line as ``teambot``.
+
+The program's door, not part of the core: nothing imports this module, and the
+command line it starts lives with the adapters (tests/core/test_architecture.py
+exempts it by name).
+"""
 
 from __future__ import annotations
 
 import sys
 
-from bot.cli import main
+from adapters.cli import main
 
 sys.exit(main())

@@ -1,14 +1,22 @@
-"""The one wiring function: settings in, a ready ``TeamBot`` out."""
+"""The one wiring function: settings in, a running bot out.
+
+``bootstrap`` wires every long-running entry point (the console, Slack, Discord):
+it owns the clock and the time zone, and builds the digest destinations from the
+``Outlet``s the adapters register, so the core never names an adapter. The
+one-shot commands (``ask``, ``search``, ``digest``) need no watching or schedule:
+``build_bot`` opens the same index the same way.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.digest.schedule import Destination, Schedule, default_schedule, parse_schedule
+from bot.clock import utc_now
+from bot.digest.schedule import Destination, Schedule, default_schedule
 from bot.digest.scheduler import Post, Scheduler
 from bot.embed.lazy import LazyModel
 from bot.errors import BotError, CorpusError
@@ -16,7 +24,7 @@ from bot.live import LiveBot
 from bot.logs import log_failure
 from bot.search.open import Opened, index_config, open_index
 from bot.search.update import view
-from bot.service import TeamBot, utc_now
+from bot.service import TeamBot
 from bot.settings import Settings
 from bot.state.open import lazy_store
 from bot.state.store import StateStore
@@ -100,6 +108,44 @@ class App:
         self.state.close()
 
 
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """Where an adapter posts scheduled digests.
+
+    Attributes:
+        adapter: the adapter's name, as its destinations carry it.
+        destinations: the adapter's destinations, from its own settings, given the
+            default schedule (``TEAMBOT_DIGEST_TIME``/``_DAYS``/``_EMPTY`` in the zone);
+            raises ``ScheduleError`` for a malformed one.
+        post: posts one digest to one of them.
+    """
+
+    adapter: str
+    destinations: Callable[[Schedule], tuple[Destination, ...]]
+    post: Post
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    outlets: Sequence[Outlet] = (),
+    clock: Callable[[], datetime] = utc_now,
+) -> App:
+    """Wires a long-running bot: the index, corpus watching, and the digest scheduler
+    for the destinations the ``outlets`` name. Nothing runs until ``App.start``.
+
+    Raises:
+        CorpusError, ConfigError, ScheduleError: refused at start-up with a clear message
+            (a malformed destination before the index is loaded).
+    """
+    destinations: tuple[Destination, ...] = ()
+    if outlets:
+        default = digest_defaults(settings)
+        destinations = tuple(d for outlet in outlets for d in outlet.destinations(default))
+    posters = {outlet.adapter: outlet.post for outlet in outlets}
+    return build_app(settings, destinations=destinations, posters=posters, clock=clock)
+
+
 def build_app(
     settings: Settings,
     *,
@@ -107,7 +153,8 @@ def build_app(
     posters: dict[str, Post] | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> App:
-    """Wires a long-running bot: ``build_bot`` plus corpus watching and the scheduler.
+    """``bootstrap`` with the destinations and their posters given directly (tests and
+    benchmarks name theirs).
 
     Raises:
         CorpusError, ConfigError, ScheduleError: refused at start-up with a clear message.
@@ -141,21 +188,6 @@ def digest_defaults(settings: Settings, *, prefix: str = "TEAMBOT_") -> Schedule
         settings.digest_empty,
         prefix=prefix,
     )
-
-
-def console_destinations(settings: Settings) -> tuple[Destination, ...]:
-    """The console's digest destination, when ``TEAMBOT_CONSOLE_DIGEST`` is set.
-
-    Raises:
-        ScheduleError: a malformed schedule.
-    """
-    spec = (settings.console_digest or "").strip()
-    if not spec or spec.lower() in ("off", "no", "false", "0"):
-        return ()
-    default = digest_defaults(settings)
-    on = spec.lower() in ("on", "yes", "true", "1")
-    schedule = default if on else parse_schedule(spec, default, setting="TEAMBOT_CONSOLE_DIGEST")
-    return (Destination("console", "terminal", schedule),)
 
 
 def models(settings: Settings) -> tuple[LazyModel, LazyModel]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.answer.extract import Answerer, check_question
 from bot.answer.model import fusion_weight
+from bot.clock import utc_now
 from bot.digest.window import Window
 from bot.embed.lazy import LazyModel
 from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
@@ -15,12 +16,6 @@ from bot.search.hybrid import Retriever
 from bot.search.index import SearchIndex
 from bot.signals import import_with_signals_blocked
 from bot.state.store import StateStore
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
-
 
 MAX_HITS = 50
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.clock import zone_info
+from bot.digest.schedule import default_schedule
 from bot.errors import ConfigError
 from bot.state.url import POSTGRES_SCHEMES, SQLITE_SCHEME, check_postgres_url, is_postgres
 
@@ -87,9 +89,6 @@ class Settings(BaseSettings):
         description="Sentence-embedding model that reranks answer sentences: bundled, a "
         "folder, a fastembed model name, or off.",
     )
-    console_digest: str | None = Field(
-        default=None, description="Console digest schedule, e.g. '08:00 Europe/Paris mon-fri'."
-    )
 
     @field_validator("engine", mode="before")
     @classmethod
@@ -118,8 +117,6 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _valid_digest_defaults(self) -> Settings:
-        from bot.digest.schedule import default_schedule  # the schedule parser needs zone_info
-
         try:
             default_schedule(
                 self.digest_time,
@@ -145,20 +142,6 @@ def bundled_seeds() -> Path:
     """The bundled articles: inside the package when installed from a wheel, else in
     the source checkout."""
     return PACKAGED_SEEDS if PACKAGED_SEEDS.is_dir() else BUNDLED_SEEDS
-
-
-def zone_info(name: str) -> ZoneInfo:
-    """The IANA time zone ``name``.
-
-    Raises:
-        ValueError: unknown name; the message says what is accepted.
-    """
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown time zone {name!r}: expected an IANA name such as UTC or Europe/Paris"
-        ) from None
 
 
 def story_count(value: object) -> int:

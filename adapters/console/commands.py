@@ -11,19 +11,22 @@ from typing import Any
 from adapters.console import format as fmt
 from adapters.console.repl import run_repl
 from adapters.console.session import ConsoleSession
+from adapters.console.settings import load_console_settings
 from bot.answer.extract import check_question
-from bot.bootstrap import build_app, build_bot, console_destinations
-from bot.cli import configure_logging
+from bot.bootstrap import Outlet, bootstrap, build_bot
+from bot.clock import utc_now
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
-from bot.digest.window import requested
+from bot.digest.window import DayFields, requested
 from bot.errors import QuestionError
+from bot.logs import configure_logging
 from bot.models import Digest
-from bot.service import utc_now
 from bot.settings import ENGINES, Settings, load_settings
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+#: ``teambot digest``'s day options, as window errors name them.
+DAY_OPTIONS = DayFields(on="--date", since="--since", until="--until")
 
 
 def register(subparsers: Any) -> None:
@@ -133,10 +136,10 @@ def run_digest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     zone = settings.zone()
     days = {"on": args.date, "since": args.since, "until": args.until}
-    requested(**days, now=utc_now(), zone=zone)  # a bad date fails before any loading
+    requested(**days, now=utc_now(), zone=zone, fields=DAY_OPTIONS)  # fails before loading
     bot = build_bot(settings)
     # The window ends after loading, so articles first seen by this very run count.
-    digest = bot.digest(requested(**days, now=bot.clock(), zone=zone))
+    digest = bot.digest(requested(**days, now=bot.clock(), zone=zone, fields=DAY_OPTIONS))
     full = settings.digest_stories
     print(fmt.digest_json(digest) if args.json else fmt.digest_text(digest, full=full))
     return EXIT_OK
@@ -145,9 +148,10 @@ def run_digest(args: argparse.Namespace) -> int:
 def run_console(args: argparse.Namespace) -> int:
     """``teambot console``: the REPL, with the corpus watched and any console digest scheduled."""
     settings = _settings(args)
-    destinations = console_destinations(settings)
+    console = load_console_settings()
     full = settings.digest_stories
-    app = build_app(settings, destinations=destinations, posters={"console": _printer(full)})
+    outlet = Outlet("console", console.destinations, _printer(full))
+    app = bootstrap(settings, outlets=[outlet])
     app.start()
     try:
         session = ConsoleSession(app.bot, digest_stories=full)

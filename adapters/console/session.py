@@ -8,14 +8,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from adapters.boundary import sorry
 from adapters.console import format as fmt
 from adapters.wording import ABOUT, command_word
 from bot.digest.window import on_day
-from bot.errors import BotError
 from bot.live import LiveBot
 from bot.service import TeamBot
 
 log = logging.getLogger(__name__)
+
+FAILED = "Sorry, something went wrong with that one. Try rephrasing it."
 
 HELP = f"""\
 {ABOUT}
@@ -62,11 +64,8 @@ class ConsoleSession:
             return Reply("")
         try:
             return self._dispatch(line)
-        except BotError as exc:
-            return Reply(f"Sorry: {exc}.")
-        except Exception:  # the console must outlive any one bad request
-            log.exception("error while handling %r", line[:80])
-            return Reply("Sorry, something went wrong with that one. Try rephrasing it.")
+        except Exception as exc:  # the console must outlive any one bad request
+            return Reply(sorry(exc, log, FAILED, "error while handling %r", line[:80]))
 
     def ask(self, question: str) -> str:
         """What a person sees after asking ``question``."""

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import Any
 
 from adapters.chat import run_app
-from bot.bootstrap import build_app, digest_defaults
-from bot.cli import configure_logging
-from bot.digest.schedule import Destination, parse_destinations
+from bot.bootstrap import Outlet, bootstrap
+from bot.digest.schedule import Destination, Schedule, parse_destinations
 from bot.errors import ScheduleError
+from bot.logs import configure_logging
 from bot.settings import load_settings
 
 
@@ -33,11 +34,14 @@ def run_discord(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     discord_settings = load_discord_settings()
     redact.install([discord_settings.secret()])
-    destinations = channel_destinations(discord_settings.digest_channels, settings)
     clients: list[Any] = []
     full = settings.digest_stories
-    posters = {"discord": digest_poster(clients, digest_stories=full)}
-    app = build_app(settings, destinations=destinations, posters=posters)
+    outlet = Outlet(
+        "discord",
+        partial(channel_destinations, discord_settings.digest_channels),
+        digest_poster(clients, digest_stories=full),
+    )
+    app = bootstrap(settings, outlets=[outlet])
 
     run_app(
         app,
@@ -53,15 +57,13 @@ def run_discord(args: argparse.Namespace) -> int:
     return 0
 
 
-def channel_destinations(spec: str | None, settings: Any) -> tuple[Destination, ...]:
+def channel_destinations(spec: str | None, default: Schedule) -> tuple[Destination, ...]:
     """Parses DISCORD_DIGEST_CHANNELS; channel ids must be numbers.
 
     Raises:
         ScheduleError: a malformed item or a channel id that is not a number.
     """
-    found = parse_destinations(
-        spec, "discord", digest_defaults(settings), setting="DISCORD_DIGEST_CHANNELS"
-    )
+    found = parse_destinations(spec, "discord", default, setting="DISCORD_DIGEST_CHANNELS")
     for destination in found:
         if not destination.channel.isdigit():
             raise ScheduleError(

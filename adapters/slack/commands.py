@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from adapters.chat import run_app
-from bot.bootstrap import build_app, digest_defaults
-from bot.cli import configure_logging
-from bot.digest.schedule import parse_destinations
+from bot.bootstrap import Outlet, bootstrap
+from bot.digest.schedule import Destination, Schedule, parse_destinations
+from bot.logs import configure_logging
 from bot.settings import load_settings
+
+if TYPE_CHECKING:
+    from adapters.slack.settings import SlackSettings
 
 
 def register(subparsers: Any) -> None:
@@ -38,12 +42,9 @@ def run_slack(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     slack = load_slack_settings()
     redact.install(slack.secrets())
-    destinations = parse_destinations(
-        slack.digest_channels, "slack", digest_defaults(settings), setting="SLACK_DIGEST_CHANNELS"
-    )
     full = settings.digest_stories
-    posters = {"slack": digest_poster(slack, digest_stories=full)}
-    app = build_app(settings, destinations=destinations, posters=posters)
+    outlet = Outlet("slack", partial(channels, slack), digest_poster(slack, digest_stories=full))
+    app = bootstrap(settings, outlets=[outlet])
 
     run_app(
         app,
@@ -58,3 +59,14 @@ def run_slack(args: argparse.Namespace) -> int:
         ),
     )
     return 0
+
+
+def channels(slack: SlackSettings, default: Schedule) -> tuple[Destination, ...]:
+    """Parses SLACK_DIGEST_CHANNELS.
+
+    Raises:
+        ScheduleError: a malformed item.
+    """
+    return parse_destinations(
+        slack.digest_channels, "slack", default, setting="SLACK_DIGEST_CHANNELS"
+    )

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.clock import zone_info
 from bot.errors import ScheduleError
-from bot.settings import zone_info
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _ALL_DAYS = frozenset(range(7))

@@ -35,11 +35,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.clock import utc_now
 from bot.digest.schedule import Destination
 from bot.digest.window import Window, between
 from bot.logs import log_failure
 from bot.models import Digest
-from bot.service import utc_now
 from bot.signals import leave_to_main_thread
 from bot.state.store import StateStore
 

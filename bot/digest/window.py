@@ -38,14 +38,24 @@ def between(since: datetime, until: datetime) -> Window:
     return Window(since=since, until=until)
 
 
-def whole_days(first: date, last: date, zone: ZoneInfo) -> Window:
+@dataclass(frozen=True, slots=True)
+class DayFields:
+    """What the caller calls its one-day, first-day and last-day inputs: error messages
+    name them as the person typed them (a command line's ``--since``, say)."""
+
+    on: str = "date"
+    since: str = "since"
+    until: str = "until"
+
+
+def whole_days(first: date, last: date, zone: ZoneInfo, fields: DayFields = DayFields()) -> Window:
     """Local days ``first`` to ``last`` inclusive.
 
     Raises:
-        WindowError: ``first`` is after ``last``.
+        WindowError: ``first`` is after ``last``; the message names ``fields``.
     """
     if first > last:
-        raise WindowError(f"--since {first} is after --until {last}; swap them")
+        raise WindowError(f"{fields.since} {first} is after {fields.until} {last}; swap them")
     start = datetime.combine(first, time(), zone)
     end = datetime.combine(last + timedelta(days=1), time(), zone) - timedelta(microseconds=1)
     return Window(since=start, until=end, days=(first, last))
@@ -94,20 +104,26 @@ def requested(
     until: str | None,
     now: datetime,
     zone: ZoneInfo,
+    fields: DayFields = DayFields(),
 ) -> Window:
-    """The window a user asked for (``--date``, ``--since``/``--until``), else the last 24 hours.
+    """The window a user asked for (one day, or a first and last day), else the last 24 hours.
+
+    Args:
+        fields: what the caller calls the three inputs, for error messages.
 
     Raises:
-        WindowError: a bad date, ``--until`` without ``--since``, or a reversed window.
+        WindowError: a bad date, a last day without a first, or a reversed window.
     """
     today = now.astimezone(zone).date()
     if on is not None:
-        day = parse_day(on, option="--date", today=today)
-        return whole_days(day, day, zone)
+        day = parse_day(on, option=fields.on, today=today)
+        return whole_days(day, day, zone, fields)
     if until is not None and since is None:
-        raise WindowError("--until needs --since (or use --date for a single day)")
+        raise WindowError(
+            f"{fields.until} needs {fields.since} (or use {fields.on} for a single day)"
+        )
     if since is not None:
-        first = parse_day(since, option="--since", today=today)
-        last = parse_day(until, option="--until", today=today) if until else today
-        return whole_days(first, last, zone)
+        first = parse_day(since, option=fields.since, today=today)
+        last = parse_day(until, option=fields.until, today=today) if until else today
+        return whole_days(first, last, zone, fields)
     return recent(now.astimezone(zone))

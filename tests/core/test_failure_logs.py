@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot import cli
+import adapters.cli
 from bot import live as live_module
+from bot import logs
 from bot.bootstrap import build_app
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.scheduler import Scheduler
@@ -167,12 +168,12 @@ def _fail_and_log() -> None:
 def test_cli_log_shows_the_reason_and_the_traceback_only_at_debug(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cli.configure_logging("WARNING")
+    logs.configure_logging("WARNING")
     _fail_and_log()
     assert (
         capsys.readouterr().err == "teambot: error: thing 7 failed: RuntimeError: index exploded\n"
     )
-    cli.configure_logging("DEBUG")
+    logs.configure_logging("DEBUG")
     _fail_and_log()
     err = capsys.readouterr().err
     assert err.startswith("teambot: error: thing 7 failed: RuntimeError: index exploded\n")
@@ -191,13 +192,13 @@ def _log_exception(secret: str = "") -> None:
 def test_cli_log_of_an_exception_names_it_and_shows_its_traceback_only_at_debug(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cli.configure_logging("WARNING")
+    logs.configure_logging("WARNING")
     _log_exception()
     expected = (
         "teambot: error: error while answering a chat request: ConnectionResetError: peer reset"
     )
     assert capsys.readouterr().err == expected + "\n"
-    cli.configure_logging("DEBUG")
+    logs.configure_logging("DEBUG")
     _log_exception()
     err = capsys.readouterr().err
     assert err.startswith(
@@ -221,7 +222,7 @@ def test_cli_log_of_an_exception_shows_the_redacted_copy(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for level in ("WARNING", "DEBUG"):
-        cli.configure_logging(level)
+        logs.configure_logging(level)
         logging.getLogger().handlers[0].addFilter(_MaskSecret())
         _log_exception("hunter22secret")
         err = capsys.readouterr().err
@@ -239,7 +240,7 @@ def test_cli_unexpected_error_shows_its_traceback_at_debug(
     monkeypatch.setattr(TeamBot, "ask", broken)
     monkeypatch.setenv("TEAMBOT_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TEAMBOT_LOG_LEVEL", "DEBUG")
-    assert cli.main(["ask", "What is RynnBrain?"]) == 1
+    assert adapters.cli.main(["ask", "What is RynnBrain?"]) == 1
     err = capsys.readouterr().err
     assert "teambot: debug: unexpected error\nTraceback (most recent call last):" in err
     assert "RuntimeError: index exploded" in err

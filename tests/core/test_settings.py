@@ -6,9 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from pydantic_settings import BaseSettings
 
+from adapters.console.settings import ConsoleSettings, load_console_settings
+from adapters.discord.settings import DiscordSettings
+from adapters.slack.settings import SlackSettings
 from bot.errors import ConfigError
-from bot.settings import BUNDLED_SEEDS, load_settings
+from bot.settings import BUNDLED_SEEDS, Settings, load_settings
 
 
 def test_defaults_use_bundled_seeds_and_bm25() -> None:
@@ -39,12 +43,21 @@ def test_invalid_value_names_setting_and_accepted_values(monkeypatch: pytest.Mon
     assert str(info.value) == "invalid setting TEAMBOT_ENGINE: expected 'bm25' or 'rank-bm25'"
 
 
-def test_env_example_lists_every_setting() -> None:
-    from bot.settings import Settings
-
+@pytest.mark.parametrize(
+    "settings_class", [Settings, ConsoleSettings, SlackSettings, DiscordSettings]
+)
+def test_env_example_lists_every_setting(settings_class: type[BaseSettings]) -> None:
     example = (BUNDLED_SEEDS.parent / ".env.example").read_text()
-    for name in Settings.model_fields:
-        assert f"TEAMBOT_{name.upper()}=" in example
+    prefix = settings_class.model_config["env_prefix"]
+    for name in settings_class.model_fields:
+        assert f"{prefix}{name.upper()}=" in example
+
+
+def test_console_digest_is_the_console_adapters_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEAMBOT_CONSOLE_DIGEST", "on")
+    assert load_console_settings().digest == "on"
+    assert not any(name.startswith("console") for name in Settings.model_fields)
+    assert load_settings().digest_time == "08:00"  # the core ignores the console's variable
 
 
 @pytest.mark.parametrize(

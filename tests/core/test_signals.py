@@ -20,7 +20,7 @@ SCRIPT = """
 import glob, os, sys, tempfile
 from datetime import timedelta
 from bot.signals import import_with_signals_blocked
-import_with_signals_blocked("numpy")  # what bot.cli.main does first
+import_with_signals_blocked("numpy")  # what adapters.cli.main does first
 from bot.bootstrap import build_app
 from bot.digest.window import recent
 from bot.service import utc_now

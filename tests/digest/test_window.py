@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.console.commands import DAY_OPTIONS as COMMAND_LINE
 from bot.digest.window import requested
 from bot.errors import WindowError
 from tests.digest.conftest import at
@@ -55,4 +56,13 @@ def test_bad_windows_are_refused_with_the_accepted_form(
 ) -> None:
     args = {"on": None, "since": None, "until": None, **kwargs}
     with pytest.raises(WindowError, match=message.replace("(", r"\(")):
-        requested(**args, now=NOW, zone=PARIS)
+        requested(**args, now=NOW, zone=PARIS, fields=COMMAND_LINE)
+
+
+def test_the_core_names_no_command_line_option_of_its_own() -> None:
+    with pytest.raises(WindowError) as reversed_days:
+        requested(on=None, since="2026-02-15", until="2026-02-14", now=NOW, zone=PARIS)
+    assert str(reversed_days.value) == "since 2026-02-15 is after until 2026-02-14; swap them"
+    with pytest.raises(WindowError) as no_first_day:
+        requested(on=None, since=None, until="2026-02-14", now=NOW, zone=PARIS)
+    assert str(no_first_day.value) == "until needs since (or use date for a single day)"

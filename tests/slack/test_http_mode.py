@@ -198,7 +198,7 @@ def test_slack_commands_do_not_load_the_sdk_for_other_commands() -> None:
     import sys
 
     code = (
-        "import sys; from bot.cli import build_parser; build_parser();"
+        "import sys; from adapters.cli import build_parser; build_parser();"
         "print([m for m in sys.modules if m.startswith(('slack_bolt', 'slack_sdk', 'aiohttp'))])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
