@@ -212,7 +212,7 @@ def test_seeds_are_bundled_unchanged() -> None:
 def test_unexpected_error_is_one_line_without_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from bot import cli
+    from adapters import cli
     from bot.service import TeamBot
 
     def broken(self: TeamBot, question: str) -> None:
