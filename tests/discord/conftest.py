@@ -19,6 +19,10 @@ from tests.slack.conftest import live
 from tests.slack.fake_slack import LoopThread
 
 TOKEN = "good.discord.token.12345"
+# The fake sends its one GUILD_CREATE right behind READY, on the same socket, so it is
+# read before any event a test dispatches: discord.py need not wait its default 2 s for
+# more guilds before on_ready (16 fixtures connect; 2 s each was half a minute).
+GUILD_READY_TIMEOUT = 0.05
 
 
 @pytest.fixture
@@ -34,6 +38,7 @@ def discord_settings(fake: FakeDiscord, **extra: Any) -> DiscordSettings:
         "token": TOKEN,
         "api_url": fake.api_url,
         "gateway_url": fake.gateway_url,
+        "guild_ready_timeout": GUILD_READY_TIMEOUT,
         "_env_file": None,
         **extra,
     }

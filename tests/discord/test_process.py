@@ -17,7 +17,7 @@ from adapters.discord.server import digest_poster
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.window import whole_days
 from bot.service import TeamBot
-from tests.discord.conftest import TOKEN, Connected
+from tests.discord.conftest import GUILD_READY_TIMEOUT, TOKEN, Connected
 from tests.discord.fake_discord import APP_ID, BAD_TOKEN, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _text
 from tests.scheduled_runs import first_run, seen_before
@@ -27,7 +27,7 @@ from tests.unrelated_corpus import ARTICLES, DAY, write_unrelated_corpus
 
 def _environ(extra: dict[str, str]) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "TEAMBOT_"))}
-    return {**environ, **extra}
+    return {**environ, "DISCORD_GUILD_READY_TIMEOUT": str(GUILD_READY_TIMEOUT), **extra}
 
 
 def _start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
