@@ -23,14 +23,6 @@ DEFERRED, MESSAGE, EPHEMERAL = 5, 4, 64  # interaction callback types; the ephem
 
 
 @pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnswers]:
-    answers = HeldAnswers()
-    answers.install(monkeypatch)
-    yield answers
-    answers.release()  # a failed test must not leave a worker waiting
-
-
-@pytest.fixture
 def one_worker(
     loop: LoopThread, fake: FakeDiscord, seeds_bot: TeamBot, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Connected]:

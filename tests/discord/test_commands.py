@@ -11,6 +11,7 @@ from bot.service import TeamBot
 from tests.discord.conftest import Connected, connect, disconnect
 from tests.discord.fake_discord import APP_ID, GUILD, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _mention, _text
+from tests.held_answers import HeldAnswers
 from tests.slack.fake_slack import LoopThread
 
 
@@ -20,10 +21,9 @@ def _command(connected: Connected, id_: str, name: str, **options: str) -> None:
 
 
 def test_ask_is_deferred_then_answered_by_a_follow_up(discord_bot: Connected) -> None:
-    started = time.monotonic()
     _command(discord_bot, "21001", "ask", question="How many parameters does RynnBrain have?")
     (callback,) = discord_bot.wait("callbacks", 1)
-    assert callback["type"] == 5 and time.monotonic() - started < 3  # deferred, "thinking"
+    assert callback["type"] == 5  # deferred, "thinking"
     (follow_up,) = discord_bot.wait("messages", 1)
     assert follow_up["path"] == f"webhooks/{APP_ID}/tok-21001"
     assert follow_up["allowed_mentions"] == {"parse": []}
@@ -40,14 +40,18 @@ def test_not_sure_answer_arrives_as_quoted_fields(discord_bot: Connected) -> Non
     assert first["value"].startswith("> ByteDance shipped Seedance 2.0")
 
 
-def test_slow_answer_is_still_deferred_within_3_seconds(
-    discord_bot: Connected, slow_answers: None
+def test_interaction_is_deferred_while_its_answer_is_still_being_worked_on(
+    discord_bot: Connected, held: HeldAnswers
 ) -> None:
-    started = time.monotonic()
+    # The answer cannot finish until this test has its deferral: a deferral that
+    # waited behind the answer would never come. (Discord's 3-second deadline is a
+    # timing goal: bench/load.py measures it.)
     _command(discord_bot, "21002", "ask", question="Who is Billy Boman?")
-    discord_bot.wait("callbacks", 1)
-    assert time.monotonic() - started < 3
-    (follow_up,) = discord_bot.wait("messages", 1, timeout=20)
+    (callback,) = discord_bot.wait("callbacks", 1)
+    assert callback["type"] == 5 and held.wait_started(1) == ["Who is Billy Boman?"]
+    assert discord_bot.fake.messages == []
+    held.release()
+    (follow_up,) = discord_bot.wait("messages", 1)
     assert "advertising agency" in _text(follow_up)
 
 

@@ -20,14 +20,6 @@ from tests.slack.test_http_mode import _texts
 
 
 @pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnswers]:
-    answers = HeldAnswers()
-    answers.install(monkeypatch)
-    yield answers
-    answers.release()  # a failed test must not leave a worker waiting
-
-
-@pytest.fixture
 def one_worker(
     loop: LoopThread, fake: FakeSlack, seeds_bot: TeamBot, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Running]:

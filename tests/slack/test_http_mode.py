@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.held_answers import HeldAnswers
 from tests.slack.conftest import Running
 
 
@@ -23,8 +24,8 @@ def _texts(message: dict) -> str:  # type: ignore[type-arg]
 
 
 def test_ask_is_acked_then_answered_through_response_url(http: Running) -> None:
-    status, body, took = http.command("/ask", "How many parameters does RynnBrain have?")
-    assert status == 200 and body == "" and took < 3
+    status, body, _ = http.command("/ask", "How many parameters does RynnBrain have?")
+    assert status == 200 and body == ""
     (response,) = http.wait("responses", 1)
     assert response["response_type"] == "in_channel"
     text = _texts(response)
@@ -63,10 +64,17 @@ def test_bad_digest_date_is_a_friendly_reply(http: Running) -> None:
     assert "Sorry: invalid date 'someday'" in _texts(response)
 
 
-def test_slow_answer_is_still_acked_within_3_seconds(http: Running, slow_answers: None) -> None:
-    status, _, took = http.command("/ask", "Who is Billy Boman?")
-    assert status == 200 and took < 3
-    (response,) = http.wait("responses", 1, timeout=20)
+def test_ack_arrives_while_its_answer_is_still_being_worked_on(
+    http: Running, held: HeldAnswers
+) -> None:
+    # The answer cannot finish until this test has its ack: an ack that waited behind
+    # the answer would never come. (Slack's 3-second deadline is a timing goal:
+    # bench/load.py measures it.)
+    status, body, _ = http.command("/ask", "Who is Billy Boman?")
+    assert (status, body) == (200, "") and held.wait_started(1) == ["Who is Billy Boman?"]
+    assert http.fake.responses == []
+    held.release()
+    (response,) = http.wait("responses", 1)
     assert "advertising agency" in _texts(response)
 
 
