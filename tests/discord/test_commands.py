@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -103,9 +102,8 @@ def test_reconnect_resumes_and_never_answers_twice(discord_bot: Connected) -> No
     # Discord replays what the client may have missed: the same message again.
     discord_bot.dispatch("MESSAGE_CREATE", _mention("21010", "What is a VLA model?"), seq=seq)
     discord_bot.dispatch("MESSAGE_CREATE", _mention("21011", "Who is Billy Boman?"))
-    messages = discord_bot.wait("messages", 2)
-    time.sleep(0.5)
-    assert [m["message_reference"]["message_id"] for m in discord_bot.fake.messages] == [
+    messages = discord_bot.settle(2)
+    assert [m["message_reference"]["message_id"] for m in messages] == [
         21010,
         21011,
     ]
