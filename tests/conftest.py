@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from bot.bootstrap import build_bot
 from bot.models import Answer, Citation
 from bot.service import TeamBot
 from bot.settings import BUNDLED_SEEDS, Settings
+from tests.held_answers import HeldAnswers
 from tests.loop import LoopThread
 
 SEEDS = BUNDLED_SEEDS
@@ -70,15 +70,13 @@ def ask_fails_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def slow_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ``TeamBot.ask`` takes 4 seconds longer: past a chat platform's 3-second rule."""
-    original = TeamBot.ask
-
-    def slow(self: TeamBot, question: str) -> Answer:
-        time.sleep(4)
-        return original(self, question)
-
-    monkeypatch.setattr(TeamBot, "ask", slow)
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnswers]:
+    """Every ``TeamBot.ask`` blocks until the test calls ``held.release()``: an answer
+    slower than any platform deadline, without a test waiting out a clock."""
+    answers = HeldAnswers()
+    answers.install(monkeypatch)
+    yield answers
+    answers.release()  # a failed test must not leave a worker waiting
 
 
 def settings_for(corpus: Path, data_dir: Path, **extra: object) -> Settings:

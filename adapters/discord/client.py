@@ -57,7 +57,7 @@ class TeamBotClient(discord.Client):
 
     Args:
         bot: the live bot.
-        settings: Discord settings (guild for command sync, rate limit).
+        settings: Discord settings (guild for command sync, rate limit, guild ready timeout).
         digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
 
     Attributes:
@@ -65,7 +65,11 @@ class TeamBotClient(discord.Client):
     """
 
     def __init__(self, bot: LiveBot, settings: DiscordSettings, *, digest_stories: int) -> None:
-        super().__init__(intents=intents(), allowed_mentions=NO_MENTIONS)
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=NO_MENTIONS,
+            guild_ready_timeout=settings.guild_ready_timeout,
+        )
         self._bot = bot
         self.digest_stories = digest_stories
         self._guild = discord.Object(id=settings.guild_id) if settings.guild_id else None

@@ -10,6 +10,9 @@ from bot.settings import describe_validation_error
 
 DISCORD_API = "https://discord.com/api/v10"
 DISCORD_GATEWAY = "wss://gateway.discord.gg/"
+# discord.py's default: after READY, how long to wait for one more GUILD_CREATE before
+# on_ready. Tests against a fake server that sends its one guild at once set less.
+GUILD_READY_TIMEOUT = 2.0
 
 
 class DiscordSettings(BaseSettings):
@@ -25,6 +28,9 @@ class DiscordSettings(BaseSettings):
     api_url: str = Field(default=DISCORD_API, description="REST base URL.")
     gateway_url: str = Field(default=DISCORD_GATEWAY, description="Gateway websocket URL.")
     rate_limit: int = Field(default=10, ge=1, le=1000, description="Questions per user a minute.")
+    guild_ready_timeout: float = Field(
+        default=GUILD_READY_TIMEOUT, ge=0, le=60, description="Seconds to wait for guilds."
+    )
 
     @field_validator("token", "guild_id", "digest_channels", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
+import threading
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -17,15 +17,18 @@ from bot.errors import StateError
 
 
 class FakeStore:
-    """An ``EventGuards`` that counts calls and fails, hangs or answers as told."""
+    """An ``EventGuards`` that counts calls and fails, hangs (until ``unblock`` is set)
+    or answers as told."""
 
-    def __init__(self, *, shared: bool = True, fail: bool = False, hang: float = 0.0) -> None:
+    def __init__(self, *, shared: bool = True, fail: bool = False, hang: bool = False) -> None:
         self.shared, self.fail, self.hang = shared, fail, hang
+        self.unblock = threading.Event()
         self.calls = 0
 
     def _call(self) -> None:
         self.calls += 1
-        time.sleep(self.hang)
+        if self.hang:
+            self.unblock.wait(30)
         if self.fail:
             raise StateError("the state database postgresql://u:***@db/x failed: gone")
 
@@ -89,7 +92,11 @@ def test_events_seen_before_an_outage_are_still_known_during_it() -> None:
     assert asyncio.run(deliveries()) == [False, True, False]
 
 
-def test_store_that_hangs_is_not_waited_for() -> None:
-    store = FakeStore(hang=guards.SHARED_WAIT + 2)  # it would say "over the limit", late
+def test_store_that_hangs_is_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guards, "SHARED_WAIT", 0.05)  # the wait is the same, only shorter
+    store = FakeStore(hang=True)  # it would say "over the limit", once unblocked
     limiter = guards.rate_limiter(_bot(store), 2, "slack")
-    assert asyncio.run(limiter.allow("U1")) == 0.0  # decided in-process instead
+    try:
+        assert asyncio.run(limiter.allow("U1")) == 0.0  # decided in-process instead
+    finally:
+        store.unblock.set()

@@ -89,7 +89,10 @@ def test_the_job_starts_only_after_its_acknowledgement() -> None:
         order: list[str] = []
 
         async def acknowledge() -> None:
-            await asyncio.sleep(0.2)  # a slow round trip to the platform
+            # A round trip to the platform: the loop runs other tasks meanwhile, so a
+            # job started before the ack would take its first step ("answer starts").
+            for _ in range(10):
+                await asyncio.sleep(0)
             order.append("ack")
 
         async def job() -> None:
@@ -154,18 +157,23 @@ def test_a_failing_delivery_is_logged_and_the_pool_serves_on(
 def test_close_drops_the_jobs_still_waiting() -> None:
     async def go() -> tuple[list[str], int]:
         pool = WorkerPool(workers=1, queue=2)
-        release = threading.Event()
+        release, answering = threading.Event(), threading.Event()
         ran: list[str] = []
+
+        def produce(name: str) -> str:
+            answering.set()
+            release.wait(5)
+            return name
 
         def job(name: str) -> Callable[[], Awaitable[None]]:
             async def answer() -> None:
-                ran.append(await pool.run(lambda: release.wait(5) and name))
+                ran.append(await pool.run(lambda: produce(name)))
 
             return answer
 
         for name in ("a", "b", "c"):
             await pool.accept(job(name))
-        await asyncio.sleep(0.2)
+        assert await asyncio.to_thread(answering.wait, 5)  # "a" has the only worker
         release.set()
         await pool.close()
         return ran, pool.pending

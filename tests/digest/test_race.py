@@ -20,26 +20,41 @@ from tests.digest.conftest import at
 LEASE = timedelta(minutes=10)
 
 
-def _claim_in_process(url: str | None, data_dir: str, owner: str, start, results) -> None:  # type: ignore[no-untyped-def]
+#: Bot processes that race for one claim. Two is the smallest race, and the most that
+#: run at once on the two-core machine ``make test`` is sized for: a third would wait
+#: for a core, adding an interpreter's start-up (about a second) and no interleaving
+#: two cannot produce. The barrier lets them claim only once both hold an open store.
+RACERS = 2
+
+
+def _claim(url: str | None, data_dir: Path, owner: str) -> bool:
+    store = open_store(url, data_dir)
+    try:
+        claim = store.claim("slack:C1", "2026-01-10", owner, at("2026-01-10 07:00"), LEASE)
+    finally:
+        store.close()
+    return claim is not None
+
+
+def _claim_in_process(url: str | None, data_dir: str, owner: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
     store = open_store(url, Path(data_dir))
-    start.wait()
+    barrier.wait(120)  # every racer is connected: now they claim at once
     claim = store.claim("slack:C1", "2026-01-10", owner, at("2026-01-10 07:00"), LEASE)
     results.put((owner, claim is not None))
     store.close()
 
 
-def _race_processes(url: str | None, data_dir: Path, n: int = 6) -> list[str]:
+def _race_processes(url: str | None, data_dir: Path) -> list[str]:
     # Fresh interpreters, like separate bot processes. (Forking a test process that
     # has other threads running can leave a child stuck on a lock taken at fork.)
     ctx = multiprocessing.get_context("spawn")
-    start, results = ctx.Event(), ctx.Queue()
+    barrier, results = ctx.Barrier(RACERS), ctx.Queue()
     procs = [
-        ctx.Process(target=_claim_in_process, args=(url, str(data_dir), f"p{i}", start, results))
-        for i in range(n)
+        ctx.Process(target=_claim_in_process, args=(url, str(data_dir), f"p{i}", barrier, results))
+        for i in range(RACERS)
     ]
     for p in procs:
         p.start()
-    start.set()
     outcomes = [results.get(timeout=120) for _ in procs]
     for p in procs:
         p.join(timeout=60)
@@ -48,7 +63,7 @@ def _race_processes(url: str | None, data_dir: Path, n: int = 6) -> list[str]:
 
 def test_processes_racing_on_sqlite_claim_once(tmp_path: Path) -> None:
     assert len(_race_processes(None, tmp_path)) == 1
-    assert _race_processes(None, tmp_path) == []  # held by the winner's lease
+    assert not _claim(None, tmp_path, "late")  # held by the winner's lease
 
 
 def test_processes_racing_on_postgres_claim_once(postgres_url: str, tmp_path: Path) -> None:
@@ -56,7 +71,7 @@ def test_processes_racing_on_postgres_claim_once(postgres_url: str, tmp_path: Pa
     store.close()
     winners = _race_processes(postgres_url, tmp_path)
     assert len(winners) == 1
-    assert _race_processes(postgres_url, tmp_path) == []  # held by the winner's lease
+    assert not _claim(postgres_url, tmp_path, "late")  # held by the winner's lease
 
 
 def _two_schedulers_post_once(make_store, make_bot) -> None:  # type: ignore[no-untyped-def]

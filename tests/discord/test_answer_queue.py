@@ -3,7 +3,6 @@ told it is busy, and every accepted question is answered exactly once."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from adapters.discord import client
 from adapters.wording import BUSY
 from adapters.workers import WorkerPool
 from bot.service import TeamBot
-from tests.discord.conftest import Connected, connect, disconnect
+from tests.discord.conftest import SENTINEL_QUESTION, Connected, connect, disconnect
 from tests.discord.fake_discord import APP_ID, FakeDiscord
 from tests.discord.test_commands import _command
 from tests.discord.test_messages import _mention, _text
@@ -20,14 +19,6 @@ from tests.held_answers import HeldAnswers
 from tests.slack.fake_slack import LoopThread
 
 DEFERRED, MESSAGE, EPHEMERAL = 5, 4, 64  # interaction callback types; the ephemeral flag
-
-
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnswers]:
-    answers = HeldAnswers()
-    answers.install(monkeypatch)
-    yield answers
-    answers.release()  # a failed test must not leave a worker waiting
 
 
 @pytest.fixture
@@ -67,11 +58,10 @@ def test_full_queue_is_told_busy_and_each_accepted_question_is_answered_once(
     assert callbacks[2]["data"]["content"] == BUSY
     assert callbacks[2]["data"]["flags"] & EPHEMERAL  # only the asker sees it
     held.release()
-    one_worker.wait("messages", 2)
-    time.sleep(1.0)  # a duplicate, or an answer to the busy one, would arrive by now
-    paths = sorted(m["path"] for m in one_worker.fake.messages)
+    paths = sorted(m["path"] for m in one_worker.settle(2))
     assert paths == [f"webhooks/{APP_ID}/tok-31002", f"webhooks/{APP_ID}/tok-31003"]
-    assert held.started == ["Who is Billy Boman?", "What is a VLA model?"]
+    # Nothing but the two accepted questions began before settle's sentinel did.
+    assert held.started == ["Who is Billy Boman?", "What is a VLA model?", SENTINEL_QUESTION]
 
 
 def test_mention_that_finds_the_queue_full_gets_a_busy_reply(
@@ -86,7 +76,5 @@ def test_mention_that_finds_the_queue_full_gets_a_busy_reply(
     assert reply["message_reference"]["message_id"] == 31007
     assert reply["content"] == BUSY
     held.release()
-    one_worker.wait("messages", 3)
-    time.sleep(0.5)
-    replies = [m for m in one_worker.fake.messages if m.get("message_reference")]
+    replies = [m for m in one_worker.settle(3) if m.get("message_reference")]
     assert len(replies) == 1  # the busy mention got no answer later

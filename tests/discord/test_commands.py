@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +10,7 @@ from bot.service import TeamBot
 from tests.discord.conftest import Connected, connect, disconnect
 from tests.discord.fake_discord import APP_ID, GUILD, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _mention, _text
+from tests.held_answers import HeldAnswers
 from tests.slack.fake_slack import LoopThread
 
 
@@ -20,10 +20,9 @@ def _command(connected: Connected, id_: str, name: str, **options: str) -> None:
 
 
 def test_ask_is_deferred_then_answered_by_a_follow_up(discord_bot: Connected) -> None:
-    started = time.monotonic()
     _command(discord_bot, "21001", "ask", question="How many parameters does RynnBrain have?")
     (callback,) = discord_bot.wait("callbacks", 1)
-    assert callback["type"] == 5 and time.monotonic() - started < 3  # deferred, "thinking"
+    assert callback["type"] == 5  # deferred, "thinking"
     (follow_up,) = discord_bot.wait("messages", 1)
     assert follow_up["path"] == f"webhooks/{APP_ID}/tok-21001"
     assert follow_up["allowed_mentions"] == {"parse": []}
@@ -40,14 +39,18 @@ def test_not_sure_answer_arrives_as_quoted_fields(discord_bot: Connected) -> Non
     assert first["value"].startswith("> ByteDance shipped Seedance 2.0")
 
 
-def test_slow_answer_is_still_deferred_within_3_seconds(
-    discord_bot: Connected, slow_answers: None
+def test_interaction_is_deferred_while_its_answer_is_still_being_worked_on(
+    discord_bot: Connected, held: HeldAnswers
 ) -> None:
-    started = time.monotonic()
+    # The answer cannot finish until this test has its deferral: a deferral that
+    # waited behind the answer would never come. (Discord's 3-second deadline is a
+    # timing goal: bench/load.py measures it.)
     _command(discord_bot, "21002", "ask", question="Who is Billy Boman?")
-    discord_bot.wait("callbacks", 1)
-    assert time.monotonic() - started < 3
-    (follow_up,) = discord_bot.wait("messages", 1, timeout=20)
+    (callback,) = discord_bot.wait("callbacks", 1)
+    assert callback["type"] == 5 and held.wait_started(1) == ["Who is Billy Boman?"]
+    assert discord_bot.fake.messages == []
+    held.release()
+    (follow_up,) = discord_bot.wait("messages", 1)
     assert "advertising agency" in _text(follow_up)
 
 
@@ -99,9 +102,8 @@ def test_reconnect_resumes_and_never_answers_twice(discord_bot: Connected) -> No
     # Discord replays what the client may have missed: the same message again.
     discord_bot.dispatch("MESSAGE_CREATE", _mention("21010", "What is a VLA model?"), seq=seq)
     discord_bot.dispatch("MESSAGE_CREATE", _mention("21011", "Who is Billy Boman?"))
-    messages = discord_bot.wait("messages", 2)
-    time.sleep(0.5)
-    assert [m["message_reference"]["message_id"] for m in discord_bot.fake.messages] == [
+    messages = discord_bot.settle(2)
+    assert [m["message_reference"]["message_id"] for m in messages] == [
         21010,
         21011,
     ]

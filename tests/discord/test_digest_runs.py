@@ -4,7 +4,6 @@ missing."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -62,10 +61,8 @@ def _labels(messages: list[dict[str, Any]]) -> list[str]:
 
 
 def _settle(connected: Connected, count: int) -> list[dict[str, Any]]:
-    """The channel's messages once ``count`` arrived and no more follow."""
-    connected.wait("messages", count)
-    time.sleep(0.5)
-    return list(connected.fake.messages)
+    """The channel's messages once ``count`` arrived and nothing more is on its way."""
+    return connected.settle(count)
 
 
 def _destination(due: datetime) -> Destination:

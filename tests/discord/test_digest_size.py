@@ -4,7 +4,6 @@ stay under the cap; the "More stories" button shows the next stories, privately.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -66,17 +65,11 @@ def _press(connected: Connected, id_: str, message: dict[str, Any]) -> None:
     connected.dispatch("INTERACTION_CREATE", payload)
 
 
-def _settle() -> None:
-    time.sleep(1.0)
-
-
 def test_digest_command_stays_under_the_cap_and_more_continues_privately(
     discord_big: Connected, windows: list[Window]
 ) -> None:
     _command(discord_big, "31001", "digest", date="2026-02-14")
-    discord_big.wait("messages", MESSAGES)
-    _settle()
-    first = list(discord_big.fake.messages)
+    first = discord_big.settle(MESSAGES)
     assert len(first) == MESSAGES
     assert {m["path"] for m in first} == {f"webhooks/{APP_ID}/tok-31001"}
     shown = _numbers(first)
@@ -87,9 +80,7 @@ def test_digest_command_stays_under_the_cap_and_more_continues_privately(
     _press(discord_big, "31002", first[-1])
     (_, callback) = discord_big.wait("callbacks", 2)
     assert callback == {"type": 5, "data": {"flags": EPHEMERAL}}  # thinking, only for the presser
-    page = discord_big.wait("messages", MESSAGES + 1)[MESSAGES:]
-    _settle()
-    page = discord_big.fake.messages[MESSAGES:]
+    page = discord_big.settle(MESSAGES + 1)[MESSAGES:]
     assert 1 <= len(page) <= MESSAGES
     assert {m["path"] for m in page} == {f"webhooks/{APP_ID}/tok-31002"}
     assert all(m["flags"] & EPHEMERAL for m in page)
@@ -142,9 +133,8 @@ def test_scheduled_digest_stays_under_the_cap_with_a_more_button(
     post = digest_poster(discord_big.clients, digest_stories=10)
     destination = Destination("discord", CHANNEL, Schedule(NOW.time(), ZoneInfo("UTC")))
     post(destination, huge, first_run(NOW))
-    messages = discord_big.wait("messages", MESSAGES)
-    _settle()
-    assert len(discord_big.fake.messages) == MESSAGES
+    messages = discord_big.settle(MESSAGES)
+    assert len(messages) == MESSAGES
     assert {m["path"] for m in messages} == {f"channels/{CHANNEL}/messages"}
     shown = _numbers(messages)
     assert shown == list(range(1, len(shown) + 1)) and len(shown) < 1000

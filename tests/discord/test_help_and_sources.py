@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,10 +21,6 @@ from tests.discord.test_messages import _mention, _text
 from tests.slack.fake_slack import LoopThread
 
 EPHEMERAL = 64
-
-
-def _settle() -> None:
-    time.sleep(1.0)
 
 
 @pytest.mark.parametrize("said", ["help", "Help?", "sources"])
@@ -76,18 +71,15 @@ def test_sources_of_20000_articles_is_one_page_and_more_continues_privately(
     huge_corpus: Connected,
 ) -> None:
     _command(huge_corpus, "41010", "sources")
-    (first,) = huge_corpus.wait("messages", 1)
-    _settle()
-    assert len(huge_corpus.fake.messages) == 1
+    (first,) = huge_corpus.settle(1)
     assert first["path"] == f"webhooks/{APP_ID}/tok-41010"
     (embed,) = first["embeds"]
     assert embed["title"] == "20,000 articles, newest first (1–20):"
     assert embed["description"].startswith("1. [Article 1: a headline")
     pressed = message_payload("41999", CHANNEL, BOT, "", components=first["components"])
     huge_corpus.dispatch("INTERACTION_CREATE", component_payload("41011", _button(first), pressed))
-    page = huge_corpus.wait("messages", 2)[1]
-    _settle()
-    assert len(huge_corpus.fake.messages) == 2 and page["flags"] & EPHEMERAL
+    (_, page) = huge_corpus.settle(2)
+    assert page["flags"] & EPHEMERAL
     (embed,) = page["embeds"]
     assert embed["title"] == "20,000 articles, newest first (21–40):"
     assert embed["description"].startswith(f"{SOURCES_PAGE + 1}. [Article {SOURCES_PAGE + 1}:")
@@ -96,8 +88,6 @@ def test_sources_of_20000_articles_is_one_page_and_more_continues_privately(
 
 def test_sources_by_mention_is_one_page_with_the_button(huge_corpus: Connected) -> None:
     huge_corpus.dispatch("MESSAGE_CREATE", _mention("41020", "sources"))
-    (reply,) = huge_corpus.wait("messages", 1)
-    _settle()
-    assert len(huge_corpus.fake.messages) == 1
+    (reply,) = huge_corpus.settle(1)
     assert reply["message_reference"]["message_id"] == 41020
     assert _button(reply).endswith(f"s:{SOURCES_PAGE}")

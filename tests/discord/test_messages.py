@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,9 +77,8 @@ def test_bots_unmentioned_messages_and_everyone_are_ignored(discord_bot: Connect
         message_payload("11013", CHANNEL, ASKER, "@everyone VLA?", mention_everyone=True),
     )
     discord_bot.dispatch("MESSAGE_CREATE", _mention("11014", "What is a VLA model?"))
-    (reply,) = discord_bot.wait("messages", 1)
-    time.sleep(0.5)
-    assert len(discord_bot.fake.messages) == 1 and reply["message_reference"]["message_id"] == 11014
+    (reply,) = discord_bot.settle(1)
+    assert reply["message_reference"]["message_id"] == 11014
 
 
 def test_empty_mention_gets_usage_help(discord_bot: Connected) -> None:

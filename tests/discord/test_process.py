@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from adapters.discord.server import digest_poster
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.window import whole_days
 from bot.service import TeamBot
-from tests.discord.conftest import TOKEN, Connected
+from tests.discord.conftest import GUILD_READY_TIMEOUT, TOKEN, Connected
 from tests.discord.fake_discord import APP_ID, BAD_TOKEN, FakeDiscord, interaction_payload
 from tests.discord.test_messages import _text
 from tests.scheduled_runs import first_run, seen_before
@@ -27,7 +26,7 @@ from tests.unrelated_corpus import ARTICLES, DAY, write_unrelated_corpus
 
 def _environ(extra: dict[str, str]) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "TEAMBOT_"))}
-    return {**environ, **extra}
+    return {**environ, "DISCORD_GUILD_READY_TIMEOUT": str(GUILD_READY_TIMEOUT), **extra}
 
 
 def _start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
@@ -129,12 +128,11 @@ def test_discord_process_posts_the_scheduled_digest_and_stops_cleanly(
     try:
         (message,) = loop.run(fake.wait_for("messages", 1, timeout=60), 70)
         assert message["path"] == "channels/600/messages" and "Digest since" in _text(message)
-        time.sleep(1)
-        assert len(fake.messages) == 1
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
+    assert len(fake.messages) == 1  # counted once the process is gone: nothing more can come
     assert "invite it with https://discord.com/oauth2/authorize?client_id=900" in err
     assert "scope=bot+applications.commands" in err
     assert TOKEN not in out + err and "Traceback" not in err

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
 
+from adapters.slack import server
 from adapters.slack.server import serve
 from adapters.slack.settings import SlackSettings
 from bot.live import LiveBot
@@ -25,6 +28,11 @@ from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 SECRET = "test-signing-secret-1234"
 BOT_TOKEN = "xoxb-test-bot-token-5678"
 APP_TOKEN = "xapp-test-app-token-9012"
+#: The channel and user of ``Running.settle``'s sentinel mention (none a test uses),
+#: its question, and the numbers its event ids and timestamps take.
+SENTINEL_CHANNEL, SENTINEL_USER = "CSENTINEL", "USENTINEL"
+SENTINEL_QUESTION = "What did ByteDance ship?"
+SENTINEL_IDS = itertools.count(990_001)
 
 
 @pytest.fixture
@@ -59,6 +67,8 @@ class Running:
     port: int
     stop: asyncio.Event
     task: asyncio.Future[None]
+    socket_mode: bool = False
+    pools: list[Any] = field(default_factory=list)  # the adapter's WorkerPool
 
     @property
     def events_url(self) -> str:
@@ -125,6 +135,48 @@ class Running:
         )
         return result
 
+    def settle(self, what: str, count: int, timeout: float = 20) -> list[dict[str, Any]]:
+        """``what`` the fake recorded once ``count`` arrived and nothing more is on its way.
+
+        A sentinel mention goes behind everything sent so far, through the same
+        endpoint, listener, worker pool and Web API client; once its reply is posted
+        and the pool has no job left (an answer and its delivery are one job), no
+        earlier request can still produce a message. The sentinel's post and API call
+        are then taken out of what the fake recorded.
+        """
+        self.wait(what, count, timeout)
+        number = next(SENTINEL_IDS)
+        mention = {
+            "type": "app_mention",
+            "user": SENTINEL_USER,
+            "text": f"<@UBOT> {SENTINEL_QUESTION}",
+            "channel": SENTINEL_CHANNEL,
+            "ts": f"{number}.1",
+        }
+        refuse_after, self.fake.refuse_after = self.fake.refuse_after, None
+        try:
+            if self.socket_mode:
+                payload = {"type": "event_callback", "team_id": "T1", "event": mention}
+                payload |= {"api_app_id": "A1", "event_id": f"EvSentinel{number}"}
+                self.loop.run(self.fake.send_envelope("events_api", payload))
+            else:
+                self.event(mention, event_id=f"EvSentinel{number}")
+            self.loop.run(asyncio.wait_for(self._idle(), timeout), timeout + 5)
+        finally:
+            self.fake.refuse_after = refuse_after
+        return list(getattr(self.fake, what))
+
+    async def _idle(self) -> None:
+        def sentinel(params: dict[str, Any]) -> bool:
+            return params.get("channel") == SENTINEL_CHANNEL
+
+        async with self.fake.changed:
+            await self.fake.changed.wait_for(lambda: any(map(sentinel, self.fake.posts)))
+        while any(pool.pending for pool in self.pools):
+            await asyncio.sleep(0.01)  # polls a condition: no job left in the pool
+        self.fake.posts[:] = [p for p in self.fake.posts if not sentinel(p)]
+        self.fake.calls[:] = [c for c in self.fake.calls if not sentinel(c[1])]
+
 
 def start(
     loop: LoopThread,
@@ -134,6 +186,12 @@ def start(
     digest_stories: int = DIGEST_STORIES,
 ) -> Running:
     port = _free_port()
+    pools: list[Any] = []
+    make_pool = server.WorkerPool  # a test may have put a smaller one in its place
+
+    def recorded_pool(*args: Any) -> Any:
+        pools.append(make_pool(*args))
+        return pools[-1]
 
     async def go() -> tuple[asyncio.Event, asyncio.Future[None]]:
         stop, ready = asyncio.Event(), asyncio.Event()
@@ -155,8 +213,9 @@ def start(
         waiter.cancel()
         return stop, task
 
-    stop, task = loop.run(go())
-    return Running(loop, fake, port, stop, task)
+    with mock.patch.object(server, "WorkerPool", recorded_pool):  # serve() makes it at once
+        stop, task = loop.run(go())
+    return Running(loop, fake, port, stop, task, settings.app_token is not None, pools)
 
 
 def shutdown(running: Running) -> None:

@@ -14,17 +14,17 @@ from adapters.wording import BUSY
 from adapters.workers import WorkerPool
 from bot.service import TeamBot
 from tests.held_answers import HeldAnswers
-from tests.slack.conftest import SECRET, Running, live, shutdown, slack_settings, start
+from tests.slack.conftest import (
+    SECRET,
+    SENTINEL_QUESTION,
+    Running,
+    live,
+    shutdown,
+    slack_settings,
+    start,
+)
 from tests.slack.fake_slack import FakeSlack, LoopThread, sign
 from tests.slack.test_http_mode import _texts
-
-
-@pytest.fixture
-def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldAnswers]:
-    answers = HeldAnswers()
-    answers.install(monkeypatch)
-    yield answers
-    answers.release()  # a failed test must not leave a worker waiting
 
 
 @pytest.fixture
@@ -62,14 +62,14 @@ def test_full_queue_is_told_busy_and_each_accepted_question_is_answered_once(
     assert first[:2] == (200, "") and second[:2] == (200, "")
     assert third[:2] == (200, BUSY)  # the ack itself says so
     held.release()
-    responses = one_worker.wait("responses", 2)
-    time.sleep(1.0)  # a duplicate, or an answer to the busy one, would arrive by now
-    assert len(one_worker.fake.responses) == 2
+    responses = one_worker.settle("responses", 2)
+    assert len(responses) == 2
     assert len({r["_url"] for r in responses}) == 2
     texts = " ".join(_texts(r) for r in responses)
     assert "advertising agency" in texts and "Vision-language-action" in texts
     assert "30-billion-parameter" not in texts  # the busy question was never answered
-    assert held.started == ["Who is Billy Boman?", "What is a VLA model?"]
+    # Nothing but the two accepted questions began before settle's sentinel did.
+    assert held.started == ["Who is Billy Boman?", "What is a VLA model?", SENTINEL_QUESTION]
 
 
 def test_mention_that_finds_the_queue_full_gets_busy_in_its_thread(
@@ -91,8 +91,7 @@ def test_mention_that_finds_the_queue_full_gets_busy_in_its_thread(
     (post,) = one_worker.wait("posts", 1)
     assert post["thread_ts"] == "400.1" and BUSY in _texts(post)
     held.release()
-    one_worker.wait("responses", 2)
-    time.sleep(0.5)
+    one_worker.settle("responses", 2)
     assert len(one_worker.fake.posts) == 1  # the busy mention got no answer later
 
 

@@ -5,7 +5,6 @@ under their cap; "More stories" shows the next stories."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -71,11 +70,6 @@ def _as_message(message: dict[str, Any]) -> dict[str, Any]:
     return {"text": message.get("text", ""), "blocks": _blocks(message)}
 
 
-def _settle() -> None:
-    """Gives a listener time to send anything more than a test waited for."""
-    time.sleep(1.0)
-
-
 def _button(message: dict[str, Any]) -> str:
     last = _blocks(message)[-1]
     assert last["type"] == "actions"
@@ -120,9 +114,7 @@ def test_digest_that_fits_five_messages_is_the_reply(
     expected = len(
         digest_messages(big_digest(windows[0] if windows else between(NOW, NOW)), full=2)
     )
-    responses = brief_slack.wait("responses", 1)
-    _settle()
-    responses = brief_slack.fake.responses
+    responses = brief_slack.settle("responses", 1)
     assert expected <= RESPONSE_URL_MESSAGES and len(responses) == expected
     assert brief_slack.fake.posts == [] and brief_slack.fake.refused == []
     assert {r["response_type"] for r in responses} == {"in_channel"}
@@ -136,8 +128,7 @@ def test_longer_digest_is_posted_to_the_channel_and_the_asker_told(
     (note,) = slack.wait("responses", 1)
     expected = digest_messages(big_digest(windows[0]), full=10)
     assert RESPONSE_URL_MESSAGES < len(expected) <= POST_MESSAGES  # too long for a reply
-    posts = slack.wait("posts", len(expected))
-    _settle()
+    posts = slack.settle("posts", len(expected))
     assert len(slack.fake.posts) == len(expected) and len(slack.fake.responses) == 1
     assert {p["channel"] for p in posts} == {"C1"}
     assert note["response_type"] == "ephemeral" and POSTED in texts(_as_message(note))
@@ -152,8 +143,7 @@ def test_not_in_the_channel_is_a_friendly_reply_with_the_first_stories(
 ) -> None:
     slack.fake.not_in.add("C1")
     slack.command("/digest", "")
-    responses = slack.wait("responses", RESPONSE_URL_MESSAGES)
-    _settle()
+    responses = slack.settle("responses", RESPONSE_URL_MESSAGES)
     assert slack.fake.posts == [] and slack.fake.refused == []
     assert len(slack.fake.responses) == RESPONSE_URL_MESSAGES
     note, *digest = responses
@@ -170,8 +160,7 @@ def test_a_post_refused_partway_is_reported_not_a_traceback(
 ) -> None:
     slack.fake.refuse_after = 2
     slack.command("/digest", "")
-    (note,) = slack.wait("responses", 1)
-    _settle()
+    (note,) = slack.settle("responses", 1)
     assert len(slack.fake.posts) == 2 and len(slack.fake.responses) == 1
     assert note["response_type"] == "ephemeral" and CUT_SHORT in texts(_as_message(note))
 
@@ -180,8 +169,7 @@ def test_ephemeral_digests_are_never_posted_for_the_channel(
     private_slack: Running, windows: list[Window]
 ) -> None:
     private_slack.command("/digest", "")
-    private_slack.wait("responses", RESPONSE_URL_MESSAGES)
-    _settle()
+    private_slack.settle("responses", RESPONSE_URL_MESSAGES)
     assert private_slack.fake.posts == [] and private_slack.fake.refused == []
     assert len(private_slack.fake.responses) == RESPONSE_URL_MESSAGES
     assert {r["response_type"] for r in private_slack.fake.responses} == {"ephemeral"}
@@ -196,9 +184,7 @@ def test_more_shows_the_next_stories_to_whoever_pressed_it(
     first = slack.wait("responses", RESPONSE_URL_MESSAGES)
     shown = story_numbers([_as_message(r) for r in first[1:]])
     _press_more(slack, _button(first[-1]))
-    page = slack.wait("responses", RESPONSE_URL_MESSAGES + 1)[RESPONSE_URL_MESSAGES:]
-    _settle()
-    page = slack.fake.responses[RESPONSE_URL_MESSAGES:]
+    page = slack.settle("responses", RESPONSE_URL_MESSAGES + 1)[RESPONSE_URL_MESSAGES:]
     assert 1 <= len(page) <= RESPONSE_URL_MESSAGES and slack.fake.refused == []
     assert {r["response_type"] for r in page} == {"ephemeral"}
     assert texts(_as_message(page[0])).startswith("*Digest for 2026-02-14, continued*")
@@ -222,8 +208,8 @@ def test_scheduled_digest_stays_under_the_cap_with_a_more_button(
     huge = big_digest(between(NOW, NOW), stories=1000)
     post = digest_poster(slack_settings(fake), digest_stories=10)
     post(Destination("slack", "C9", Schedule(NOW.time(), ZoneInfo("UTC"))), huge, first_run(NOW))
+    # post() returned: every message it sent was answered, so recorded; none is on its way.
     posts = loop.run(fake.wait_for("posts", POST_MESSAGES))
-    time.sleep(0.5)
     assert len(fake.posts) == POST_MESSAGES and {p["channel"] for p in posts} == {"C9"}
     shown = story_numbers([_as_message(p) for p in posts])
     assert shown == list(range(1, len(shown) + 1)) and len(shown) < 1000

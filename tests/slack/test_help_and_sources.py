@@ -5,7 +5,6 @@ is the sender's error. End to end, through the fake Slack."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -22,10 +21,6 @@ from tests.slack.fake_slack import FakeSlack, LoopThread
 from tests.slack.test_digest_format import texts
 
 
-def _settle() -> None:
-    time.sleep(1.0)
-
-
 def _event(text: str, ts: str, **extra: str) -> dict[str, Any]:
     return {"type": "app_mention", "user": "U1", "text": text, "channel": "C1", "ts": ts, **extra}
 
@@ -33,8 +28,7 @@ def _event(text: str, ts: str, **extra: str) -> dict[str, Any]:
 def test_ask_help_is_the_help_text_not_an_answer(http: Running) -> None:
     status, body, _ = http.command("/ask", "help")
     assert status == 200 and ABOUT in body and "/digest" in body and "/sources" in body
-    _settle()
-    assert http.fake.responses == []  # no answer about "help" follows
+    assert http.settle("responses", 0) == []  # no answer about "help" follows
 
 
 @pytest.mark.parametrize("said", ["<@UBOT> help", "<@UBOT> Help?"])
@@ -122,14 +116,12 @@ def test_sources_of_20000_articles_is_one_message_and_more_continues_privately(
     huge_corpus: Running,
 ) -> None:
     huge_corpus.command("/sources", "")
-    (first,) = huge_corpus.wait("responses", 1)
-    _settle()
-    assert len(huge_corpus.fake.responses) == 1 and huge_corpus.fake.refused == []
+    (first,) = huge_corpus.settle("responses", 1)
+    assert huge_corpus.fake.refused == []
     assert _texts(first).startswith("*20,000 articles, newest first (1–20):*\n1. <https://")
     _press(huge_corpus, _more(first))
-    page = huge_corpus.wait("responses", 2)[1]
-    _settle()
-    assert len(huge_corpus.fake.responses) == 2 and page["response_type"] == "ephemeral"
+    (_, page) = huge_corpus.settle("responses", 2)
+    assert page["response_type"] == "ephemeral"
     assert f"\n{SOURCES_PAGE + 1}. <https://" in _texts(page)
     assert _more(page) == f"s:{2 * SOURCES_PAGE}"
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.held_answers import HeldAnswers
 from tests.slack.conftest import Running
 
 
@@ -23,8 +24,8 @@ def _texts(message: dict) -> str:  # type: ignore[type-arg]
 
 
 def test_ask_is_acked_then_answered_through_response_url(http: Running) -> None:
-    status, body, took = http.command("/ask", "How many parameters does RynnBrain have?")
-    assert status == 200 and body == "" and took < 3
+    status, body, _ = http.command("/ask", "How many parameters does RynnBrain have?")
+    assert status == 200 and body == ""
     (response,) = http.wait("responses", 1)
     assert response["response_type"] == "in_channel"
     text = _texts(response)
@@ -63,10 +64,17 @@ def test_bad_digest_date_is_a_friendly_reply(http: Running) -> None:
     assert "Sorry: invalid date 'someday'" in _texts(response)
 
 
-def test_slow_answer_is_still_acked_within_3_seconds(http: Running, slow_answers: None) -> None:
-    status, _, took = http.command("/ask", "Who is Billy Boman?")
-    assert status == 200 and took < 3
-    (response,) = http.wait("responses", 1, timeout=20)
+def test_ack_arrives_while_its_answer_is_still_being_worked_on(
+    http: Running, held: HeldAnswers
+) -> None:
+    # The answer cannot finish until this test has its ack: an ack that waited behind
+    # the answer would never come. (Slack's 3-second deadline is a timing goal:
+    # bench/load.py measures it.)
+    status, body, _ = http.command("/ask", "Who is Billy Boman?")
+    assert (status, body) == (200, "") and held.wait_started(1) == ["Who is Billy Boman?"]
+    assert http.fake.responses == []
+    held.release()
+    (response,) = http.wait("responses", 1)
     assert "advertising agency" in _texts(response)
 
 
@@ -84,8 +92,7 @@ def test_unsigned_wrongly_signed_and_stale_requests_get_401(http: Running) -> No
 
     stale = sign(body, SECRET, timestamp=int(time.time()) - 301)
     assert http.post(body, content_type=form, headers=stale, signed=False)[0] == 401
-    time.sleep(0.5)
-    assert http.fake.responses == [] and http.fake.posts == []
+    assert http.settle("responses", 0) == [] and http.fake.posts == []
 
 
 def test_mention_is_answered_in_its_thread(http: Running) -> None:
@@ -162,9 +169,8 @@ def test_duplicates_and_bots_are_answered_once_or_never(http: Running) -> None:
     http.event({**dm, "ts": "300.6", "bot_id": "B2"}, event_id="Ev5")  # another bot
     http.event({**dm, "ts": "300.7", "subtype": "bot_message"}, event_id="Ev6")
     http.event({**dm, "ts": "300.8", "user": "UBOT"}, event_id="Ev7")  # itself
-    posts = http.wait("posts", 2)
-    time.sleep(1.0)
-    assert len(http.fake.posts) == 2
+    posts = http.settle("posts", 2)
+    assert len(posts) == 2
     assert sorted(p["channel"] for p in posts) == ["C1", "D2"]
 
 

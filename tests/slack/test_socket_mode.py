@@ -52,10 +52,9 @@ def test_connects_with_the_app_token(socket: Running) -> None:
 
 
 def test_slash_command_is_acked_then_answered(socket: Running) -> None:
-    started = time.monotonic()
     envelope = _command(socket, "How many parameters does RynnBrain have?")
     acks = socket.wait("acks", 1)
-    assert acks[0]["envelope_id"] == envelope and time.monotonic() - started < 3
+    assert acks[0]["envelope_id"] == envelope
     (response,) = socket.wait("responses", 1)
     assert "30-billion-parameter" in _texts(response)
 
@@ -83,5 +82,4 @@ def test_mention_and_retried_envelope_answered_once(socket: Running) -> None:
     (post,) = socket.wait("posts", 1)
     assert post["thread_ts"] == "500.1" and "Hugging Face" in _texts(post)
     socket.wait("acks", 2)  # both deliveries are acknowledged...
-    time.sleep(0.5)
-    assert len(socket.fake.posts) == 1  # ...but answered once
+    assert len(socket.settle("posts", 1)) == 1  # ...but answered once
