@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from adapters.boundary import sorry
 from bot.digest.window import Window, on_day
-from bot.live import LiveBot
+from bot.protocol import Bot
 
 T = TypeVar("T")
 
@@ -26,14 +26,13 @@ def slow_down(wait: float) -> str:
     )
 
 
-def digest_window(bot: LiveBot, day: str | None) -> Window:
+def digest_window(bot: Bot, day: str | None) -> Window:
     """The last 24 hours, or the day typed after /digest (today, yesterday, YYYY-MM-DD).
 
     Raises:
         WindowError: a day that is none of those.
     """
-    current = bot.current
-    return on_day(day, now=current.clock(), zone=current.zone)
+    return on_day(day, now=bot.clock(), zone=bot.zone)
 
 
 async def render(

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
 from bot.errors import BotError
-from bot.live import LiveBot
+from bot.protocol import Bot
 from bot.signals import leave_to_main_thread
 from bot.state.store import EventGuards
 
@@ -94,7 +94,7 @@ class Dedup(Protocol):
     async def first(self, *keys: str) -> bool: ...
 
 
-def rate_limiter(bot: LiveBot, limit: int, platform: str) -> Limiter:
+def rate_limiter(bot: Bot, limit: int, platform: str) -> Limiter:
     """At most ``limit`` questions a minute per user of ``platform``: counted in the state
     store when replicas share it (else N replicas would allow N times as many), in this
     process otherwise."""
@@ -105,15 +105,15 @@ def rate_limiter(bot: LiveBot, limit: int, platform: str) -> Limiter:
     return _SharedLimiter(store, limit, platform, local)
 
 
-def seen_events(bot: LiveBot, platform: str) -> Dedup:
+def seen_events(bot: Bot, platform: str) -> Dedup:
     """Duplicate-event suppression for ``platform``: in the state store when replicas share
     it (a retried event may reach another replica), in this process otherwise."""
     store = _shared_store(bot)
     return _LocalSeen(Seen()) if store is None else _SharedSeen(store, platform, Seen())
 
 
-def _shared_store(bot: LiveBot) -> EventGuards | None:
-    state = bot.current.state
+def _shared_store(bot: Bot) -> EventGuards | None:
+    state = bot.state
     return state if isinstance(state, EventGuards) and state.shared else None
 
 

@@ -20,7 +20,7 @@ from bot.digest.schedule import Destination, Schedule, default_schedule
 from bot.digest.scheduler import Post, Scheduler
 from bot.embed.lazy import LazyModel
 from bot.errors import BotError, CorpusError
-from bot.live import LiveBot
+from bot.live import LiveCorpus
 from bot.logs import log_failure
 from bot.search.open import Opened, index_config, open_index
 from bot.search.update import view
@@ -47,13 +47,13 @@ def build_bot(
         CorpusError: the corpus path is missing or holds no articles.
         ConfigError: a setting is unusable.
     """
-    bot, _, _ = _open(settings, state, clock)
+    bot, _ = _open(settings, state, clock)
     return bot
 
 
 def _open(
     settings: Settings, state: StateStore | None, clock: Callable[[], datetime]
-) -> tuple[TeamBot, Callable[[Opened], TeamBot], Opened]:
+) -> tuple[TeamBot, Opened]:
     if state is None:
         state = lazy_store(settings.state_url, settings.data_dir)
     static, rerank = models(settings)
@@ -62,19 +62,17 @@ def _open(
     for warning in opened.commit.warnings:
         log.warning("%s", warning)
 
-    def make(opened: Opened) -> TeamBot:
-        return TeamBot(
-            view(opened.config, opened.commit),
-            state,
-            settings.zone(),
-            warnings=opened.commit.warnings,
-            fingerprint=opened.commit.name,
-            clock=clock,
-            static=static,
-            rerank=rerank,
-        )
+    bot = TeamBot(
+        view(opened.config, opened.commit),
+        state,
+        settings.zone(),
+        warnings=opened.commit.warnings,
+        fingerprint=opened.commit.name,
+        clock=clock,
+        static=static,
+        rerank=rerank,
+    )
 
-    bot = make(opened)
     if not bot.article_count():
         raise CorpusError(
             f"no articles in {config.root}: expected .txt, .md or .jsonl files with text"
@@ -83,7 +81,7 @@ def _open(
     log.info("%d articles ready (index %s in %.1f s)", bot.article_count(), how, opened.seconds)
     if opened.new_articles:
         _record_first_seen(bot)
-    return bot, make, opened
+    return bot, opened
 
 
 @dataclass
@@ -91,14 +89,15 @@ class App:
     """A running bot: the live corpus, and the digest scheduler when destinations exist."""
 
     settings: Settings
-    bot: LiveBot
+    bot: TeamBot
+    corpus: LiveCorpus
     state: StateStore
     scheduler: Scheduler | None
     stop: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
         """Starts watching the corpus and, if configured, posting scheduled digests."""
-        self.bot.watch(self.stop, self.settings.reload_seconds)
+        self.corpus.watch(self.stop, self.settings.reload_seconds)
         if self.scheduler is not None:
             self.scheduler.run_forever(self.stop)
 
@@ -160,19 +159,19 @@ def build_app(
         CorpusError, ConfigError, ScheduleError: refused at start-up with a clear message.
     """
     state = lazy_store(settings.state_url, settings.data_dir)
-    bot, make, opened = _open(settings, state, clock)
-    live = LiveBot(bot, make, opened, watch=settings.watch)
+    bot, opened = _open(settings, state, clock)
+    live = LiveCorpus(bot, opened, watch=settings.watch)
     scheduler = None
     if destinations:
         scheduler = Scheduler(
             destinations,
             state,
-            live.digest,
+            bot.digest,
             posters or {},
             grace=timedelta(hours=settings.digest_grace_hours),
             clock=clock,
         )
-    return App(settings, live, state, scheduler)
+    return App(settings, bot, live, state, scheduler)
 
 
 def digest_defaults(settings: Settings, *, prefix: str = "TEAMBOT_") -> Schedule:

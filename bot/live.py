@@ -3,8 +3,8 @@
 The OS reports changes (``bot.corpus.watch``: inotify, FSEvents; a periodic scan
 where watching is not available). Only the changed files are indexed, into a new
 segment, and the articles of changed or removed files are masked
-(``bot.search.update``); then a new ``TeamBot`` over the new index is swapped in
-with one assignment, so a request always sees one complete index, old or new.
+(``bot.search.update``); then the ``TeamBot``'s index is replaced with one
+assignment, so a request always sees one complete index, old or new.
 Segments are merged afterwards, off the answer path.
 """
 
@@ -15,18 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.corpus.listing import diff, refresh, scan
 from bot.corpus.watch import CorpusWatcher
-from bot.digest.window import Window
 from bot.errors import BotError
 from bot.logs import log_failure
-from bot.models import Answer, ArticleRef, Digest, SearchResult
 from bot.search.open import Opened, apply, describe
-from bot.search.update import merge, merge_choice, update
+from bot.search.update import merge, merge_choice, update, view
 from bot.service import TeamBot
 from bot.signals import leave_to_main_thread
 
@@ -41,36 +37,27 @@ WATCH_READY_SECONDS = 10.0
 FULL_SCAN_SECONDS = 3600.0
 
 
-class LiveBot:
-    """The current ``TeamBot``, replaced when the corpus changes.
+class LiveCorpus:
+    """Keeps a ``TeamBot``'s index up to date with its corpus.
 
     Args:
-        bot: the bot built at start.
-        make: builds a bot over an opened index (``None`` with ``opened``: the
-            corpus is fixed, as in tests of the adapters).
-        opened: the index ``bot`` was built over.
+        bot: the bot to update (its index is swapped in place).
+        opened: the index ``bot`` serves, and how to update it (``None``: a fixed
+            corpus, as in tests of the adapters).
         watch: ``auto`` (OS events, polling where unavailable) or ``poll``.
     """
 
-    def __init__(
-        self,
-        bot: TeamBot,
-        make: Callable[[Opened], TeamBot] | None = None,
-        opened: Opened | None = None,
-        *,
-        watch: str = "auto",
-    ) -> None:
+    def __init__(self, bot: TeamBot, opened: Opened | None = None, *, watch: str = "auto") -> None:
         self._bot = bot
-        self._make = make
         self._opened = opened
         self._watch_mode = watch
         self._refresh_lock = threading.Lock()
         self._failed = False  # the last update failed: retried by a full scan
 
     @property
-    def current(self) -> TeamBot:
-        """The bot to use for one request."""
-        return self._bot
+    def generation(self) -> int:
+        """Counts the index's commits: grows with every change picked up."""
+        return self._opened.commit.generation if self._opened is not None else 0
 
     def refresh(self, paths: Iterable[Path] | None = None) -> bool:
         """Indexes what changed in the corpus (only ``paths``, when given; else a full
@@ -96,10 +83,10 @@ class LiveBot:
             return True
 
     def _swap(self, opened: Opened) -> None:
-        assert self._make is not None
-        fresh = self._make(opened)
+        commit = opened.commit
+        index = view(opened.config, commit)
+        self._bot.replace_index(index, warnings=commit.warnings, fingerprint=commit.name)
         self._opened = opened
-        self._bot = fresh  # one reference swap: readers see old or new, never half
 
     def watch(self, stop: threading.Event, every: float) -> threading.Thread:
         """Starts watching the corpus until ``stop``: OS events where the system gives
@@ -143,22 +130,3 @@ class LiveBot:
         except Exception as exc:
             message = "corpus reload failed; keeping the current index"
             log_failure(log, logging.ERROR, message, exc=exc)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return self._bot.zone
-
-    def clock(self) -> datetime:
-        return self._bot.clock()
-
-    def ask(self, question: str) -> Answer:
-        return self._bot.ask(question)
-
-    def search(self, query: str, k: int = 5) -> SearchResult:
-        return self._bot.search(query, k)
-
-    def sources(self) -> tuple[ArticleRef, ...]:
-        return self._bot.sources()
-
-    def digest(self, window: Window) -> Digest:
-        return self._bot.digest(window)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,18 @@ from bot.signals import import_with_signals_blocked
 from bot.state.store import StateStore
 
 MAX_HITS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """One index and what answers from it, swapped whole when the corpus changes."""
+
+    index: SearchIndex
+    retriever: Retriever
+    answerer: Answerer
+    loaded_at: datetime  # when this index took hold (see ``_first_seen_stamp``)
+    warnings: tuple[CorpusWarning, ...]
+    fingerprint: str
 
 
 class TeamBot:
@@ -46,16 +59,36 @@ class TeamBot:
         static: LazyModel | None = None,
         rerank: LazyModel | None = None,
     ) -> None:
-        self._index = index
-        self._retriever = Retriever(index, static, fusion_weight())
-        self._answerer = Answerer(self._retriever, rerank)
+        self._static = static
+        self._rerank = rerank
         self._state = state
-        # When this bot took hold of its articles (see ``_first_seen_stamp``).
-        self._loaded_at = clock()
         self.zone = zone
-        self.warnings = warnings
-        self.fingerprint = fingerprint
         self.clock = clock
+        self._core = self._make_core(index, warnings, fingerprint)
+
+    def _make_core(
+        self, index: SearchIndex, warnings: tuple[CorpusWarning, ...], fingerprint: str
+    ) -> _Core:
+        retriever = Retriever(index, self._static, fusion_weight())
+        answerer = Answerer(retriever, self._rerank)
+        return _Core(index, retriever, answerer, self.clock(), warnings, fingerprint)
+
+    def replace_index(
+        self, index: SearchIndex, *, warnings: tuple[CorpusWarning, ...] = (), fingerprint: str = ""
+    ) -> None:
+        """Serves ``index`` from now on (the live corpus changed). One assignment: a
+        request in flight finishes on the index it started with, never half of each."""
+        self._core = self._make_core(index, warnings, fingerprint)
+
+    @property
+    def warnings(self) -> tuple[CorpusWarning, ...]:
+        """What went wrong loading the corpus."""
+        return self._core.warnings
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the index being served (changes when the corpus does)."""
+        return self._core.fingerprint
 
     @property
     def state(self) -> StateStore:
@@ -65,12 +98,12 @@ class TeamBot:
     @property
     def retriever(self) -> Retriever:
         """Hybrid passage retrieval (the fitting script tunes its fusion weight)."""
-        return self._retriever
+        return self._core.retriever
 
     @property
     def answerer(self) -> Answerer:
         """The answer pipeline (the benchmarks and the fitting script reach its signals)."""
-        return self._answerer
+        return self._core.answerer
 
     def ask(self, question: str) -> Answer:
         """Answers a question from the articles, or says they don't answer it.
@@ -78,7 +111,7 @@ class TeamBot:
         Raises:
             QuestionError: the question is empty, blank or too long.
         """
-        return self._answerer.answer(question)
+        return self._core.answerer.answer(question)
 
     def search(self, query: str, k: int = 5) -> SearchResult:
         """The ``k`` best articles for ``query`` (at most ``MAX_HITS``), each with its best passage.
@@ -87,17 +120,17 @@ class TeamBot:
             QuestionError: the query is empty, blank or too long.
         """
         query = check_question(query, what="query")
-        return self._retriever.search(query, max(1, min(k, MAX_HITS)))
+        return self._core.retriever.search(query, max(1, min(k, MAX_HITS)))
 
     def article_count(self) -> int:
         """How many articles the corpus holds."""
-        return len(self._index.articles)
+        return len(self._core.index.articles)
 
     def sources(self) -> tuple[ArticleRef, ...]:
         """Every article in the corpus, newest first (undated last)."""
         return tuple(
             sorted(
-                self._index.articles,
+                self._core.index.articles,
                 key=lambda a: (
                     a.published is None,
                     -(a.published.toordinal() if a.published else 0),
@@ -118,16 +151,19 @@ class TeamBot:
         import_with_signals_blocked("scipy.sparse")
         from bot.digest.builder import build_digest
 
-        first_seen = self.see(self._first_seen_stamp(window))
-        return build_digest(self._index, first_seen, window, self.zone)
+        core = self._core
+        first_seen = self._see(core, self._first_seen_stamp(core, window))
+        return build_digest(core.index, first_seen, window, self.zone)
 
     def see(self, now: datetime | None = None) -> dict[str, datetime]:
         """Records every current article's first-seen time (once, as ``now``, by default
         the current time); returns them all."""
-        stamp = now if now is not None else self.clock()
-        return self._state.see((a.article_id for a in self._index.articles), stamp)
+        return self._see(self._core, now if now is not None else self.clock())
 
-    def _first_seen_stamp(self, window: Window) -> datetime:
+    def _see(self, core: _Core, stamp: datetime) -> dict[str, datetime]:
+        return self._state.see((a.article_id for a in core.index.articles), stamp)
+
+    def _first_seen_stamp(self, core: _Core, window: Window) -> datetime:
         """When a digest of ``window`` records the articles the store does not know yet.
 
         A freshly built index records its articles as it loads; a cached one, loaded
@@ -139,4 +175,4 @@ class TeamBot:
         records the articles counts them, as it does after a rebuild.
         """
         now = self.clock()
-        return min(now, max(self._loaded_at, window.until))
+        return min(now, max(core.loaded_at, window.until))

@@ -12,8 +12,7 @@ from adapters.boundary import sorry
 from adapters.console import format as fmt
 from adapters.wording import ABOUT, command_word
 from bot.digest.window import on_day
-from bot.live import LiveBot
-from bot.service import TeamBot
+from bot.protocol import Bot
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +40,14 @@ class Reply:
 
 
 class ConsoleSession:
-    """Interprets console lines against a ``TeamBot``.
+    """Interprets console lines against a ``Bot``.
 
     Args:
         bot: the bot (or live bot) to ask.
         digest_stories: stories a digest shows in full (``TEAMBOT_DIGEST_STORIES``).
     """
 
-    def __init__(self, bot: TeamBot | LiveBot, *, digest_stories: int) -> None:
+    def __init__(self, bot: Bot, *, digest_stories: int) -> None:
         self._bot = bot
         self._full = digest_stories
 

@@ -24,7 +24,7 @@ from adapters.discord.more import MoreButton, more_view
 from adapters.discord.settings import DiscordSettings
 from adapters.wording import BUSY, HELP, command_word, help_text
 from adapters.workers import WorkerPool
-from bot.live import LiveBot
+from bot.protocol import Bot
 
 log = logging.getLogger("teambot.discord")
 
@@ -64,7 +64,7 @@ class TeamBotClient(discord.Client):
         pool: where questions wait for, and get, their answers.
     """
 
-    def __init__(self, bot: LiveBot, settings: DiscordSettings, *, digest_stories: int) -> None:
+    def __init__(self, bot: Bot, settings: DiscordSettings, *, digest_stories: int) -> None:
         super().__init__(
             intents=intents(),
             allowed_mentions=NO_MENTIONS,

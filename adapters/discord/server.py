@@ -22,8 +22,8 @@ from adapters.discord.settings import DiscordSettings
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
 from bot.errors import BotError, ConfigError
-from bot.live import LiveBot
 from bot.models import Digest
+from bot.protocol import Bot
 
 log = logging.getLogger("teambot.discord")
 
@@ -43,7 +43,7 @@ def use_endpoints(settings: DiscordSettings) -> None:
 
 
 async def serve(
-    bot: LiveBot,
+    bot: Bot,
     settings: DiscordSettings,
     *,
     digest_stories: int,

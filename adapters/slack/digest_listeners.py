@@ -29,8 +29,8 @@ from adapters.slack.digest_format import (
 )
 from adapters.slack.format import Message
 from adapters.workers import WorkerPool
-from bot.live import LiveBot
 from bot.models import Digest
+from bot.protocol import Bot
 
 log = logging.getLogger("teambot.slack")
 
@@ -58,9 +58,7 @@ class DigestListeners:
             flood of ``/digest`` cannot crowd the event loop either.
     """
 
-    def __init__(
-        self, bot: LiveBot, visibility: str, digest_stories: int, pool: WorkerPool
-    ) -> None:
+    def __init__(self, bot: Bot, visibility: str, digest_stories: int, pool: WorkerPool) -> None:
         self._bot = bot
         self._visibility = visibility
         self._full = digest_stories

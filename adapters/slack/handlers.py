@@ -26,7 +26,7 @@ from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.settings import SlackSettings
 from adapters.wording import BUSY, HELP, SOURCES, command_word, help_text
 from adapters.workers import WorkerPool
-from bot.live import LiveBot
+from bot.protocol import Bot
 
 log = logging.getLogger("teambot.slack")
 
@@ -63,7 +63,7 @@ class SlackListeners:
 
     def __init__(
         self,
-        bot: LiveBot,
+        bot: Bot,
         settings: SlackSettings,
         client: AsyncWebClient,
         *,

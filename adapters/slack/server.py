@@ -27,8 +27,8 @@ from adapters.workers import QUEUE, WORKERS, WorkerPool
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
 from bot.errors import BotError, ConfigError
-from bot.live import LiveBot
 from bot.models import Digest
+from bot.protocol import Bot
 
 log = logging.getLogger("teambot.slack")
 
@@ -104,7 +104,7 @@ def digest_poster(settings: SlackSettings, *, digest_stories: int) -> Post:
 
 
 async def serve(
-    bot: LiveBot,
+    bot: Bot,
     settings: SlackSettings,
     *,
     host: str = "0.0.0.0",

@@ -7,13 +7,13 @@ import asyncio
 import logging
 import threading
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from adapters import guards
 from bot.errors import StateError
+from bot.fake import FakeBot
 
 
 class FakeStore:
@@ -41,8 +41,8 @@ class FakeStore:
         return False  # the shared record says: seen before
 
 
-def _bot(store: Any) -> Any:
-    return SimpleNamespace(current=SimpleNamespace(state=store))
+def _bot(store: Any) -> FakeBot:
+    return FakeBot(store=store)
 
 
 def test_shared_store_decides_when_it_answers() -> None:

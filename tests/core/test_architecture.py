@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.search",),
     ("bot.answer",),
     ("bot.digest",),
-    ("bot.settings",),
+    ("bot.settings", "bot.protocol", "bot.fake"),
     ("bot.service",),
     ("bot.live",),
     ("bot.bootstrap",),

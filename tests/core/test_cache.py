@@ -174,7 +174,7 @@ def test_in_place_edit_is_left_to_the_full_scan_of_the_running_bot(
 ) -> None:
     # By design a cached start reads directory times only (bot.corpus.listing.quick_scan):
     # an edit that rewrites a file in place leaves its directory's time alone and is
-    # seen by the running bot's full scan (LiveBot.refresh) and watcher instead.
+    # seen by the running bot's full scan (LiveCorpus.refresh) and watcher instead.
     data = tmp_path / "data"
     target = corpus / "new.md"
     target.write_text(KLING.format("60s"))
@@ -187,8 +187,8 @@ def test_in_place_edit_is_left_to_the_full_scan_of_the_running_bot(
 
     app = build_app(settings_for(corpus, data))
     try:
-        assert app.bot.refresh() is True
-        assert _texts(app.bot.current, "Kling 4.0 clips")[0].endswith("90s clips.")
+        assert app.corpus.refresh() is True
+        assert _texts(app.bot, "Kling 4.0 clips")[0].endswith("90s clips.")
     finally:
         app.close()
     bot, messages = _start(corpus, data, caplog)  # the refresh was saved

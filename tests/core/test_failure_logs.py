@@ -22,7 +22,7 @@ from bot.bootstrap import build_app
 from bot.digest.schedule import Destination, Schedule
 from bot.digest.scheduler import Scheduler
 from bot.errors import CorpusError
-from bot.live import LiveBot
+from bot.live import LiveCorpus
 from bot.logs import MAX_REASON, log_failure, reason
 from bot.service import TeamBot
 from bot.state.open import open_store
@@ -100,7 +100,7 @@ def test_failed_digest_attempt_logs_its_reason_and_traceback_at_debug(
     assert _tracebacks(caplog) == [error]
 
 
-def _watch_until_logged(live: LiveBot, caplog: pytest.LogCaptureFixture) -> list[str]:
+def _watch_until_logged(live: LiveCorpus, caplog: pytest.LogCaptureFixture) -> list[str]:
     stop = threading.Event()
     with caplog.at_level(logging.DEBUG, logger="teambot"):
         live.watch(stop, 0.01)
@@ -113,7 +113,7 @@ def _watch_until_logged(live: LiveBot, caplog: pytest.LogCaptureFixture) -> list
 
 def _failing_live_bot(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
-) -> LiveBot:
+) -> tuple[TeamBot, LiveCorpus]:
     """A running bot whose next index update raises ``error``; a file is added."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
@@ -124,28 +124,28 @@ def _failing_live_bot(
 
     monkeypatch.setattr(live_module, "update", update)
     (corpus / "new.md").write_text("Kling 4.0 Arrives\n\nKuaishou shipped Kling 4.0.\n")
-    return app.bot
+    return app.bot, app.corpus
 
 
 def test_corpus_reload_failure_logs_its_reason_and_traceback_at_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     error = MemoryError("cannot allocate 2 GiB")
-    live = _failing_live_bot(tmp_path, monkeypatch, error)
-    before = live.current
+    bot, live = _failing_live_bot(tmp_path, monkeypatch, error)
+    before = bot.fingerprint
     lines = _watch_until_logged(live, caplog)
     assert lines[0] == (
         "corpus reload failed; keeping the current index: MemoryError: cannot allocate 2 GiB"
     )
     assert _tracebacks(caplog)[0] is error
-    assert live.current is before
+    assert bot.fingerprint == before
 
 
 def test_corpus_not_reloaded_names_the_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     error = CorpusError("no articles in /srv/news")
-    live = _failing_live_bot(tmp_path, monkeypatch, error)
+    _, live = _failing_live_bot(tmp_path, monkeypatch, error)
     lines = _watch_until_logged(live, caplog)
     assert lines[0] == "corpus not reloaded: CorpusError: no articles in /srv/news"
 

@@ -342,7 +342,7 @@ def test_running_bot_keeps_picking_up_articles_beside_bad_files(
         (corpus / "kling4.md").write_text(
             "Kling 4.0 Arrives\n\nKuaishou shipped Kling 4.0 with clips up to 60s long.\n"
         )
-        assert app.bot.refresh() is True
+        assert app.corpus.refresh() is True
         hits = app.bot.search("Kling 4.0 clips").hits
         assert "60s" in hits[0].passage.text
         ids = {ref.article_id for ref in app.bot.sources()}

@@ -38,14 +38,14 @@ def test_added_file_becomes_searchable_and_enters_the_next_digest(
     app = build_app(settings_for(corpus, tmp_path / "data", reload_seconds=1))
     app.start()
     try:
-        before = app.bot.current
+        before = app.bot.fingerprint
         assert not _finds_kling4(app.bot)
         first = app.bot.digest(recent(app.bot.clock() + timedelta(seconds=1)))
         # The first window reaches a second ahead; an article seen inside it belongs
         # to it. A scheduled window ends when it is posted, never ahead.
         assert _wait_for(lambda: app.bot.clock() > first.until)
         (corpus / "kling4.md").write_text(NEW)
-        assert _wait_for(lambda: app.bot.current is not before), "corpus change not picked up"
+        assert _wait_for(lambda: app.bot.fingerprint != before), "corpus change not picked up"
         assert _finds_kling4(app.bot)
         window = recent(app.bot.clock() + timedelta(seconds=1))
         window = type(window)(since=first.until, until=window.until)
@@ -60,9 +60,9 @@ def test_removed_file_is_no_longer_found(corpus: Path, tmp_path: Path) -> None:
     app = build_app(settings_for(corpus, tmp_path / "data"))
     assert _finds_kling4(app.bot)
     (corpus / "kling4.md").unlink()
-    assert app.bot.refresh() is True
+    assert app.corpus.refresh() is True
     assert not _finds_kling4(app.bot)
-    assert app.bot.refresh() is False  # nothing changed since
+    assert app.corpus.refresh() is False  # nothing changed since
     app.close()
 
 
@@ -84,7 +84,7 @@ def test_answers_use_the_old_index_while_a_new_one_builds(
 
     _patch_update(monkeypatch, slow_update)
     (corpus / "kling4.md").write_text(NEW)
-    refresher = threading.Thread(target=app.bot.refresh)
+    refresher = threading.Thread(target=app.corpus.refresh)
     refresher.start()
     try:
         assert building.wait(30)
@@ -102,7 +102,7 @@ def test_a_failing_reload_keeps_the_current_index_and_is_retried(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build_app(settings_for(corpus, tmp_path / "data", reload_seconds=1))
-    before = app.bot.current
+    before = app.bot.fingerprint
     calls = []
     real = live_module.update
 
@@ -119,6 +119,6 @@ def test_a_failing_reload_keeps_the_current_index_and_is_retried(
         assert _wait_for(lambda: len(calls) >= 2)
         assert app.bot.ask("What is a VLA model?").answered
         assert _wait_for(lambda: _finds_kling4(app.bot)), "a failed update is never retried"
-        assert app.bot.current is not before
+        assert app.bot.fingerprint != before
     finally:
         app.close()

@@ -19,7 +19,6 @@ import pytest
 from adapters.slack import server
 from adapters.slack.server import serve
 from adapters.slack.settings import SlackSettings
-from bot.live import LiveBot
 from bot.service import TeamBot
 from bot.settings import DIGEST_STORIES
 from tests.digest.conftest import _free_port
@@ -43,8 +42,8 @@ def fake(loop: LoopThread) -> Iterator[FakeSlack]:
     loop.run(slack.stop())
 
 
-def live(bot: TeamBot) -> LiveBot:
-    return LiveBot(bot)
+def live(bot: TeamBot) -> TeamBot:
+    return bot
 
 
 def slack_settings(fake: FakeSlack, **extra: Any) -> SlackSettings:
@@ -181,7 +180,7 @@ class Running:
 def start(
     loop: LoopThread,
     fake: FakeSlack,
-    bot: LiveBot,
+    bot: TeamBot,
     settings: SlackSettings,
     digest_stories: int = DIGEST_STORIES,
 ) -> Running:
