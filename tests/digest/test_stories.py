@@ -36,8 +36,8 @@ def test_story_summary_is_one_to_three_sentences_from_its_articles(make_bot) -> 
     bot = make_bot()
     digest = bot.digest(recent(utc_now() + timedelta(seconds=1)))
     texts = {
-        a.article_id: "\n".join(bot._index.article_passages(i))
-        for i, a in enumerate(bot._index.articles)
+        a.article_id: "\n".join(bot.retriever.index.article_passages(i))
+        for i, a in enumerate(bot.retriever.index.articles)
     }  # noqa: SLF001
     for story in digest.stories:
         sentences = [s for s in story.summary.split(". ") if s]

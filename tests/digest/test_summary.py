@@ -57,8 +57,8 @@ def test_seed_stories_read_alone_with_whole_names_and_sourced_key_points(make_bo
     bot = make_bot()
     digest = bot.digest(recent(utc_now() + timedelta(seconds=1)))
     texts = {
-        a.article_id: "\n".join(bot._index.article_passages(i))  # noqa: SLF001
-        for i, a in enumerate(bot._index.articles)  # noqa: SLF001
+        a.article_id: "\n".join(bot.retriever.index.article_passages(i))
+        for i, a in enumerate(bot.retriever.index.articles)
     }
     week, january = digest.stories
     for story in digest.stories:
