@@ -22,9 +22,10 @@ from bot.protocol import Bot
 
 log = logging.getLogger("teambot")
 
-#: ``ask``, ``search``, ``sources`` and ``digest`` reach the core; ``help`` and
-#: ``usage`` (a command typed wrong) are answered by the adapter alone.
-Kind = Literal["ask", "search", "sources", "digest", "help", "usage"]
+#: ``ask``, ``search``, ``sources`` and ``digest`` reach the core; ``help``,
+#: ``usage`` (a command typed wrong) and ``quit`` (the console's) are answered by
+#: the adapter alone.
+Kind = Literal["ask", "search", "sources", "digest", "help", "usage", "quit"]
 
 #: The reply to a request that failed unexpectedly (the failure itself is logged).
 FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
@@ -77,25 +78,32 @@ class Failure:
 Result = Answer | SearchResult | Sources | DigestPage | Failure
 
 
-def call(bot: Bot, request: Request) -> Result:
+def call(bot: Bot, request: Request, *, failed: str = FAILED) -> Result:
     """Asks ``bot`` for what ``request`` names (synchronous: run it off the event loop).
 
     A digest day or a "More" button's state becomes a window here, once.
 
+    Args:
+        bot: the core.
+        request: what to ask it.
+        failed: what a person is told when the request fails unexpectedly.
+
     Returns:
         The core's value; or a ``Failure`` whatever the core (or a stale
-        button) raised: "Sorry: <message>." for a ``BotError``, else ``FAILED``,
+        button) raised: "Sorry: <message>." for a ``BotError``, else ``failed``,
         the exception logged with its traceback.
 
     Raises:
-        ValueError: a ``help`` or ``usage`` request, which the core has no part in.
+        ValueError: a ``help``, ``usage`` or ``quit`` request, which the core has
+            no part in.
     """
-    if request.kind in ("help", "usage"):
+    if request.kind in ("help", "usage", "quit"):
         raise ValueError(f"a {request.kind} request needs no core call")
     try:
         return _dispatch(bot, request)
     except Exception as exc:
-        return Failure(sorry(exc, log, FAILED, "error while answering a chat request"))
+        what = "error while answering a %s request"
+        return Failure(sorry(exc, log, failed, what, request.kind))
 
 
 def _dispatch(bot: Bot, request: Request) -> Result:
