@@ -1,22 +1,13 @@
-"""What the chat adapters share: core calls off the event loop, friendly failures,
-digest windows from a typed date, and running until a signal (the one loop the
-Slack and Discord commands run: ``run_app``)."""
+"""What the chat adapters share besides ``adapters.requests``: the rate limit's note,
+and running until a signal (the one loop the Slack and Discord commands run:
+``run_app``)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol, TypeVar
-
-from adapters.boundary import sorry
-from bot.digest.window import Window, on_day
-from bot.protocol import Bot
-
-T = TypeVar("T")
-
-FAILED = "Sorry, something went wrong while answering that. It has been logged; try again later."
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
 
 def slow_down(wait: float) -> str:
@@ -24,33 +15,6 @@ def slow_down(wait: float) -> str:
     return (
         f"You're asking faster than I can keep up with. Try again in {max(1, round(wait))} seconds."
     )
-
-
-def digest_window(bot: Bot, day: str | None) -> Window:
-    """The last 24 hours, or the day typed after /digest (today, yesterday, YYYY-MM-DD).
-
-    Raises:
-        WindowError: a day that is none of those.
-    """
-    return on_day(day, now=bot.clock(), zone=bot.zone)
-
-
-async def render(
-    produce: Callable[[], T],
-    failure: Callable[[str], T],
-    log: logging.Logger,
-    run: Callable[[Callable[[], T]], Awaitable[T]] | None = None,
-) -> T:
-    """Runs the core (CPU-bound, synchronous) off the event loop: with ``run`` (a
-    ``WorkerPool``'s), else on a thread of asyncio's own.
-
-    A ``BotError`` becomes "Sorry: <message>."; any other exception is logged
-    and becomes a friendly note, so the bot keeps serving.
-    """
-    try:
-        return await (run(produce) if run is not None else asyncio.to_thread(produce))
-    except Exception as exc:
-        return failure(sorry(exc, log, FAILED, "error while answering a chat request"))
 
 
 async def run_until_signalled(

@@ -17,6 +17,7 @@ from typing import Any
 from adapters import digest_layout as layout
 from adapters.citations import number_citations
 from adapters.links import web_url
+from adapters.requests import DigestPage, Failure, Result, Sources
 from adapters.wording import digest_span, plural
 from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
 
@@ -35,6 +36,26 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 def printable(text: str) -> str:
     """``text`` without the characters a terminal would act on (see ``_UNSAFE``)."""
     return _UNSAFE.sub("", text)
+
+
+def render(result: Result, *, full: int) -> str:
+    """What the console prints for ``result``.
+
+    Args:
+        result: what ``adapters.requests.call`` returned.
+        full: stories a digest shows in full.
+    """
+    if isinstance(result, Answer):
+        return answer_text(result)
+    if isinstance(result, SearchResult):
+        return search_text(result)
+    if isinstance(result, Sources):
+        return sources_text(result.articles)
+    if isinstance(result, DigestPage):
+        return digest_text(result.digest, full=full)
+    if isinstance(result, Failure):
+        return result.text
+    raise TypeError(f"the console's render does not lay out a {type(result).__name__}")
 
 
 def answer_text(answer: Answer) -> str:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from adapters.boundary import sorry
 from adapters.console import format as fmt
-from adapters.wording import ABOUT, command_word
-from bot.digest.window import on_day
+from adapters.console.requests import to_request
+from adapters.requests import Request, call
+from adapters.wording import ABOUT
 from bot.protocol import Bot
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class ConsoleSession:
         if not line:
             return Reply("")
         try:
-            return self._dispatch(line)
+            return self._reply(to_request(line))
         except Exception as exc:  # the console must outlive any one bad request
             return Reply(sorry(exc, log, FAILED, "error while handling %r", line[:80]))
 
@@ -70,27 +71,11 @@ class ConsoleSession:
         """What a person sees after asking ``question``."""
         return self.handle(question).text
 
-    def _dispatch(self, line: str) -> Reply:
-        if word := command_word(line):  # "help" or "sources" alone is the command
-            line = f"/{word}"
-        if not line.startswith("/"):
-            return Reply(fmt.answer_text(self._bot.ask(line)))
-        command, _, rest = line.partition(" ")
-        command = command.lower()
-        if command in ("/quit", "/exit", "/q"):
+    def _reply(self, request: Request) -> Reply:
+        if request.kind == "quit":
             return Reply("Bye.", done=True)
-        if command == "/help":
+        if request.kind == "help":
             return Reply(HELP)
-        if command == "/sources":
-            return Reply(fmt.sources_text(self._bot.sources()))
-        if command == "/digest":
-            bot = self._bot
-            window = on_day(rest, now=bot.clock(), zone=bot.zone)
-            return Reply(fmt.digest_text(bot.digest(window), full=self._full))
-        if command == "/search":
-            if not rest.strip():
-                return Reply("Usage: /search QUERY, e.g. /search Kling 3.0")
-            return Reply(fmt.search_text(self._bot.search(rest)))
-        return Reply(
-            f"Unknown command {command}. Commands: /search, /sources, /digest, /help, /quit."
-        )
+        if request.kind == "usage":
+            return Reply(request.text)
+        return Reply(fmt.render(call(self._bot, request, failed=FAILED), full=self._full))

@@ -10,19 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from adapters import guards
-from adapters.chat import digest_window, render, slow_down
-from adapters.digest_pages import read_page, read_sources_token
+from adapters.chat import slow_down
 from adapters.discord import format as fmt
 from adapters.discord.digest_format import digest_replies
 from adapters.discord.more import MoreButton, more_view
+from adapters.discord.requests import (
+    ask_request,
+    digest_request,
+    message_request,
+    more_request,
+    sources_request,
+)
 from adapters.discord.settings import DiscordSettings
-from adapters.wording import BUSY, HELP, command_word, help_text
+from adapters.requests import DigestPage, Request, Result, call
+from adapters.wording import BUSY, help_text
 from adapters.workers import WorkerPool
 from bot.protocol import Bot
 
@@ -110,20 +118,21 @@ class TeamBotClient(discord.Client):
             return  # @everyone is not a question to teambot
         if not await self._seen.first(str(message.id)):
             return  # already answered (e.g. replayed after a RESUME)
-        question = fmt.strip_mentions(message.content)
-        if command := command_word(question) or ("" if question else HELP):
-            replies = await self._command(command)
-        elif wait := await self._limiter.allow(str(message.author.id)):
+        request = message_request(message.content, message.author.id)
+        if request.kind == "help":
+            replies = fmt.text_reply(HELP_TEXT)
+        elif request.kind == "sources":
+            replies = self._render(await self._call(request))
+        elif wait := await self._limiter.allow(request.user):
             replies = fmt.text_reply(slow_down(wait))
         else:
-            await self._answer(message, question)
+            await self._answer(message, request)
             return
         await self._reply(message, replies)
 
-    async def _answer(self, message: discord.Message, question: str) -> None:
+    async def _answer(self, message: discord.Message, request: Request) -> None:
         async def answer() -> None:
-            produce = lambda: fmt.answer_replies(self._bot.ask(question))  # noqa: E731
-            await self._reply(message, await self._render(produce))
+            await self._reply(message, self._render(await self._call(request)))
 
         if not await self.pool.accept(answer):
             await self._reply(message, fmt.text_reply(BUSY))
@@ -142,61 +151,44 @@ class TeamBotClient(discord.Client):
         @self.tree.command(name="ask", description="Ask a question about the articles")
         @app_commands.describe(question="What you want to know")
         async def ask(interaction: discord.Interaction, question: str) -> None:
+            request = ask_request(question, interaction.user.id)
+
             async def answer() -> None:
-                if command := command_word(question):
-                    await self._send(interaction, await self._command(command))
-                    return
-                if wait := await self._limiter.allow(str(interaction.user.id)):
-                    await self._send(interaction, fmt.text_reply(slow_down(wait)))
-                    return
-                produce = lambda: fmt.answer_replies(self._bot.ask(question))  # noqa: E731
-                await self._send(interaction, await self._render(produce))
+                if request.kind == "help":
+                    replies = fmt.text_reply(HELP_TEXT)
+                elif request.kind == "ask" and (wait := await self._limiter.allow(request.user)):
+                    replies = fmt.text_reply(slow_down(wait))
+                else:
+                    replies = self._render(await self._call(request))
+                await self._send(interaction, replies)
 
             await self._after_deferring(interaction, answer)
 
         @self.tree.command(name="digest", description="The stories new today, or on a date")
         @app_commands.describe(date="today, yesterday or YYYY-MM-DD (default: the last 24 hours)")
         async def digest(interaction: discord.Interaction, date: str | None = None) -> None:
-            def render() -> list[fmt.Reply]:
-                digest = self._bot.digest(digest_window(self._bot, date))
-                return digest_replies(digest, full=self.digest_stories)
-
-            await self._deferred(interaction, render)
+            await self._deferred(interaction, digest_request(date, interaction.user.id))
 
         @self.tree.command(name="sources", description="List the articles teambot knows")
         async def sources(interaction: discord.Interaction) -> None:
-            render = lambda: fmt.sources_replies(self._bot.sources())  # noqa: E731
-            await self._deferred(interaction, render)
+            await self._deferred(interaction, sources_request(interaction.user.id))
 
     async def digest_more(self, interaction: discord.Interaction, page: str) -> None:
         """Shows the next page of a digest to whoever pressed "More stories"."""
-
-        def render() -> list[fmt.Reply]:
-            found = read_page(page, self._bot.zone)
-            digest = self._bot.digest(found.window)
-            return digest_replies(digest, full=self.digest_stories, start=found.start)
-
-        await self._deferred(interaction, render, ephemeral=True)
+        await self._deferred(interaction, more_request(page), ephemeral=True)
 
     async def sources_more(self, interaction: discord.Interaction, page: str) -> None:
         """Shows the next page of the article list to whoever pressed "More articles"."""
-
-        def render() -> list[fmt.Reply]:
-            return fmt.sources_replies(self._bot.sources(), read_sources_token(page))
-
-        await self._deferred(interaction, render, ephemeral=True)
+        await self._deferred(interaction, more_request(page), ephemeral=True)
 
     async def _deferred(
-        self,
-        interaction: discord.Interaction,
-        produce: Callable[[], list[fmt.Reply]],
-        *,
-        ephemeral: bool = False,
+        self, interaction: discord.Interaction, request: Request, *, ephemeral: bool = False
     ) -> None:
-        """Defers at once, then sends what ``produce`` renders in the pool."""
+        """Defers at once, then sends what ``call`` returns for ``request``, rendered."""
 
         async def answer() -> None:
-            await self._send(interaction, await self._render(produce), ephemeral=ephemeral)
+            replies = self._render(await self._call(request))
+            await self._send(interaction, replies, ephemeral=ephemeral)
 
         await self._after_deferring(interaction, answer, ephemeral=ephemeral)
 
@@ -216,12 +208,6 @@ class TeamBotClient(discord.Client):
         if not await self.pool.accept(job, defer):
             await interaction.response.send_message(BUSY, ephemeral=True)
 
-    async def _command(self, word: str) -> list[fmt.Reply]:
-        """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
-        if word == HELP:
-            return fmt.text_reply(HELP_TEXT)
-        return await self._render(lambda: fmt.sources_replies(self._bot.sources()))
-
     async def _send(
         self, interaction: discord.Interaction, replies: list[fmt.Reply], *, ephemeral: bool = False
     ) -> None:
@@ -234,8 +220,15 @@ class TeamBotClient(discord.Client):
                 view=more_view(reply.more) or discord.utils.MISSING,
             )
 
-    async def _render(self, produce: Callable[[], list[fmt.Reply]]) -> list[fmt.Reply]:
-        return await render(produce, fmt.text_reply, log, run=self.pool.run)
+    async def _call(self, request: Request) -> Result:
+        """``call`` on a worker thread of the pool: the core is CPU-bound and synchronous."""
+        return await self.pool.run(partial(call, self._bot, request))
+
+    def _render(self, result: Result) -> list[fmt.Reply]:
+        """``fmt.render``, and a digest laid out with its stories shown in full."""
+        if isinstance(result, DigestPage):
+            return digest_replies(result.digest, full=self.digest_stories, start=result.start)
+        return fmt.render(result)
 
     async def close(self) -> None:
         """Disconnects, then drops the answers not done and stops the pool's threads."""

@@ -21,6 +21,7 @@ from typing import Any
 from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
+from adapters.requests import Failure, Result, Sources
 from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef, Citation
 
@@ -132,6 +133,23 @@ def sources_replies(articles: Sequence[ArticleRef], start: int = 0) -> list[Repl
         embed["description"] = "\n".join(lines)
     more = sources_token(shown) if shown < len(articles) else None
     return [Reply(embeds=(embed,), more=more)]
+
+
+def render(result: Result) -> list[Reply]:
+    """The replies that show ``result``: an answer, a page of the article list, or a
+    failure's note. (A digest is laid out by ``digest_format.digest_replies``, which
+    needs the number of stories shown in full.)
+
+    Raises:
+        TypeError: a digest or search result.
+    """
+    if isinstance(result, Answer):
+        return answer_replies(result)
+    if isinstance(result, Sources):
+        return sources_replies(result.articles, result.start)
+    if isinstance(result, Failure):
+        return text_reply(result.text)
+    raise TypeError(f"Discord's render does not lay out a {type(result).__name__}")
 
 
 def text_reply(text: str) -> list[Reply]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.chat import digest_window, render
-from adapters.digest_pages import read_page
+from adapters.requests import DigestPage, Request, Result, call
 from adapters.slack import format as fmt
 from adapters.slack.digest_format import (
     MORE_ACTION,
@@ -28,6 +28,7 @@ from adapters.slack.digest_format import (
     digest_messages,
 )
 from adapters.slack.format import Message
+from adapters.slack.requests import action_request, command_request
 from adapters.workers import WorkerPool
 from bot.models import Digest
 from bot.protocol import Bot
@@ -73,11 +74,11 @@ class DigestListeners:
         self, ack: Any, command: dict[str, Any], respond: Respond, client: AsyncWebClient
     ) -> None:
         await ack()
-        day = command.get("text", "").strip() or None
-        digest = await self._build(lambda: self._bot.digest(digest_window(self._bot, day)))
-        if not isinstance(digest, Digest):
-            await self._respond(respond, digest)
+        result = await self._call(command_request(command))
+        if not isinstance(result, DigestPage):
+            await self._respond(respond, fmt.render(result))
             return
+        digest = result.digest
         limit = POST_MESSAGES if self._visibility == "in_channel" else RESPONSE_URL_MESSAGES
         messages = digest_messages(digest, full=self._full, limit=limit)
         if len(messages) <= RESPONSE_URL_MESSAGES:
@@ -115,23 +116,18 @@ class DigestListeners:
 
     async def _more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
         await ack()
-        token = str(action.get("value", ""))
-
-        def next_page() -> list[Message]:
-            page = read_page(token, self._bot.zone)
-            digest = self._bot.digest(page.window)
-            return digest_messages(
-                digest, full=self._full, start=page.start, limit=RESPONSE_URL_MESSAGES
+        result = await self._call(action_request(action, "digest"))
+        if isinstance(result, DigestPage):
+            page = digest_messages(
+                result.digest, full=self._full, start=result.start, limit=RESPONSE_URL_MESSAGES
             )
-
-        page = await render(next_page, fmt.text_message, log, run=self._pool.run)
+        else:
+            page = fmt.render(result)
         await self._respond(respond, page, private=True)
 
-    async def _build(self, produce: Callable[[], Digest]) -> Digest | list[Message]:
-        def failed(text: str) -> Digest | list[Message]:
-            return fmt.text_message(text)
-
-        return await render(produce, failed, log, run=self._pool.run)
+    async def _call(self, request: Request) -> Result:
+        """``call`` in the answer pool, as answers are."""
+        return await self._pool.run(partial(call, self._bot, request))
 
     async def _respond(
         self, respond: Respond, messages: list[Message], private: bool = False

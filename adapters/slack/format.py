@@ -18,6 +18,7 @@ from typing import Any
 from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
+from adapters.requests import Failure, Result, Sources
 from adapters.wording import one_line, sources_heading
 from bot.models import Answer, ArticleRef
 
@@ -115,6 +116,23 @@ def sources_messages(articles: Sequence[ArticleRef], start: int = 0) -> list[Mes
     if shown < len(articles):
         blocks.append(button(SOURCES_ACTION, "More articles", sources_token(shown)))
     return _messages(blocks, heading)
+
+
+def render(result: Result) -> list[Message]:
+    """The messages that show ``result``: an answer, a page of the article list, or
+    a failure's note. (A digest is laid out by ``digest_format.digest_messages``,
+    which needs the settings of its listener.)
+
+    Raises:
+        TypeError: a digest or search result.
+    """
+    if isinstance(result, Answer):
+        return answer_messages(result)
+    if isinstance(result, Sources):
+        return sources_messages(result.articles, result.start)
+    if isinstance(result, Failure):
+        return text_message(result.text)
+    raise TypeError(f"Slack's render does not lay out a {type(result).__name__}")
 
 
 def text_message(text: str) -> list[Message]:

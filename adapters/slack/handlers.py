@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,12 +20,13 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import guards
-from adapters.chat import render, slow_down
-from adapters.digest_pages import read_sources_token
+from adapters.chat import slow_down
+from adapters.requests import Request, Result, call
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
+from adapters.slack.requests import action_request, command_request, event_request
 from adapters.slack.settings import SlackSettings
-from adapters.wording import BUSY, HELP, SOURCES, command_word, help_text
+from adapters.wording import BUSY, help_text
 from adapters.workers import WorkerPool
 from bot.protocol import Bot
 
@@ -93,24 +95,14 @@ class SlackListeners:
         self.app.error(self._error)
 
     async def _ask_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
-        question = fmt.strip_mentions(command.get("text", ""))
-        word = command_word(question) or ("" if question else HELP)
-        if word == HELP:
+        request = command_request(command)
+        if request.kind == "help":
             await ack(text=HELP_TEXT)
             return
-        if word == SOURCES:
-            await self._sources_command(ack, respond)
-            return
-        wait = await self._limiter.allow(command.get("user_id", ""))
-        if wait:
+        if request.kind == "ask" and (wait := await self._limiter.allow(request.user)):
             await ack(text=slow_down(wait))
             return
-
-        def answer() -> list[fmt.Message]:
-            return fmt.answer_messages(self._bot.ask(question))
-
-        if not await self.pool.accept(lambda: self._reply(respond, answer), ack):
-            await ack(text=BUSY)
+        await self._accept(ack, request, respond)
 
     def turns_away(self, body: str, headers: Mapping[str, str]) -> bool:
         """True for a correctly signed ``/ask`` question while the pool is full: its ack
@@ -120,30 +112,31 @@ class SlackListeners:
         if self._verifier is None or not self.pool.full:
             return False
         form = dict(parse_qsl(body))
-        question = fmt.strip_mentions(form.get("text", "")) if form.get("command") == "/ask" else ""
-        if not question or command_word(question):
+        if form.get("command") != "/ask" or command_request(form).kind != "ask":
             return False  # help, sources and usage are answered as ever
         try:
             return self._verifier.is_valid_request(body, headers)
         except ValueError:  # a timestamp that is not a number: bolt refuses it
             return False
 
-    async def _sources_command(self, ack: Any, respond: Respond) -> None:
-        def sources() -> list[fmt.Message]:
-            return fmt.sources_messages(self._bot.sources())
+    async def _sources_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
+        await self._accept(ack, command_request(command), respond)
 
-        if not await self.pool.accept(lambda: self._reply(respond, sources), ack):
+    async def _accept(self, ack: Any, request: Request, respond: Respond) -> None:
+        """Acknowledges, then answers ``request`` through ``response_url`` once a worker
+        is free; or acknowledges with ``BUSY`` when the pool is full."""
+
+        async def reply() -> None:
+            for message in fmt.render(await self._call(request)):
+                await respond(**message, response_type=self._visibility, replace_original=False)
+
+        if not await self.pool.accept(reply, ack):
             await ack(text=BUSY)
 
     async def _sources_more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
         """The next page of the article list, for whoever pressed "More articles"."""
         await ack()
-        token = str(action.get("value", ""))
-
-        def page() -> list[fmt.Message]:
-            return fmt.sources_messages(self._bot.sources(), read_sources_token(token))
-
-        for message in await self._render(page):
+        for message in fmt.render(await self._call(action_request(action, "sources"))):
             await respond(**message, response_type="ephemeral", replace_original=False)
 
     async def _mention(
@@ -166,22 +159,25 @@ class SlackListeners:
     async def _answer_event(
         self, event: dict[str, Any], client: AsyncWebClient, thread: str | None
     ) -> None:
-        question = fmt.strip_mentions(event.get("text", ""))
+        request = event_request(event)
 
         async def say(messages: list[fmt.Message]) -> None:
             for message in messages:
                 await client.chat_postMessage(channel=event["channel"], thread_ts=thread, **message)
 
-        if command := command_word(question) or ("" if question else HELP):
-            await say(await self._command(command))
+        if request.kind == "help":
+            await say(fmt.text_message(HELP_TEXT))
             return
-        wait = await self._limiter.allow(event.get("user", ""))
+        if request.kind == "sources":
+            await say(fmt.render(await self._call(request)))
+            return
+        wait = await self._limiter.allow(request.user)
         if wait:
             await say(fmt.text_message(slow_down(wait)))
             return
 
         async def answer() -> None:
-            await say(await self._render(lambda: fmt.answer_messages(self._bot.ask(question))))
+            await say(fmt.render(await self._call(request)))
 
         if not await self.pool.accept(answer):
             await say(fmt.text_message(BUSY))
@@ -192,18 +188,9 @@ class SlackListeners:
         message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
         return await self._seen.first(str(body.get("event_id", "")), message)
 
-    async def _command(self, word: str) -> list[fmt.Message]:
-        """What a message that is only ``help`` or ``sources`` gets (``command_word``)."""
-        if word == HELP:
-            return fmt.text_message(HELP_TEXT)
-        return await self._render(lambda: fmt.sources_messages(self._bot.sources()))
-
-    async def _reply(self, respond: Respond, render: Callable[[], list[fmt.Message]]) -> None:
-        for message in await self._render(render):
-            await respond(**message, response_type=self._visibility, replace_original=False)
-
-    async def _render(self, produce: Callable[[], list[fmt.Message]]) -> list[fmt.Message]:
-        return await render(produce, fmt.text_message, log, run=self.pool.run)
+    async def _call(self, request: Request) -> Result:
+        """``call`` on a worker thread of the pool: the core is CPU-bound and synchronous."""
+        return await self.pool.run(partial(call, self._bot, request))
 
     async def _error(self, error: Exception) -> None:
         log.error("Slack request failed: %s: %s", type(error).__name__, error)
