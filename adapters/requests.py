@@ -11,16 +11,20 @@ back as a ``Failure`` that says what a person may be told
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from adapters.boundary import sorry
 from adapters.digest_pages import read_page, read_sources_token
 from bot.digest.window import on_day
+from bot.logs import log_failure
 from bot.models import Answer, ArticleRef, Digest, SearchResult
 from bot.protocol import Bot
 
 log = logging.getLogger("teambot")
+
+T = TypeVar("T")
 
 #: ``ask``, ``search``, ``sources`` and ``digest`` reach the core; ``help``,
 #: ``usage`` (a command typed wrong) and ``quit`` (the console's) are answered by
@@ -76,6 +80,20 @@ class Failure:
 
 
 Result = Answer | SearchResult | Sources | DigestPage | Failure
+
+
+def call_and_render(
+    bot: Bot, request: Request, render: Callable[[Result], T], *, failed: str = FAILED
+) -> T:
+    """``call``, then ``render``, both on the worker thread that answers (a long reply's
+    layout stays off the event loop). A render that fails gives the failure note,
+    rendered, and the error is logged: a person always gets a reply."""
+    result = call(bot, request, failed=failed)
+    try:
+        return render(result)
+    except Exception as exc:
+        log_failure(log, logging.ERROR, "error while rendering the reply to a %s request", request.kind, exc=exc)
+        return render(Failure(failed))
 
 
 def call(bot: Bot, request: Request, *, failed: str = FAILED) -> Result:

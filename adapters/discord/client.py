@@ -29,7 +29,7 @@ from adapters.discord.requests import (
     sources_request,
 )
 from adapters.discord.settings import DiscordSettings
-from adapters.requests import DigestPage, Request, Result, call
+from adapters.requests import DigestPage, Request, Result, call_and_render
 from adapters.wording import BUSY, help_text
 from adapters.workers import WorkerPool
 from bot.protocol import Bot
@@ -122,7 +122,7 @@ class TeamBotClient(discord.Client):
         if request.kind == "help":
             replies = fmt.text_reply(HELP_TEXT)
         elif request.kind == "sources":
-            replies = self._render(await self._call(request))
+            replies = await self._replies(request)
         elif wait := await self._limiter.allow(request.user):
             replies = fmt.text_reply(slow_down(wait))
         else:
@@ -132,7 +132,7 @@ class TeamBotClient(discord.Client):
 
     async def _answer(self, message: discord.Message, request: Request) -> None:
         async def answer() -> None:
-            await self._reply(message, self._render(await self._call(request)))
+            await self._reply(message, await self._replies(request))
 
         if not await self.pool.accept(answer):
             await self._reply(message, fmt.text_reply(BUSY))
@@ -159,7 +159,7 @@ class TeamBotClient(discord.Client):
                 elif request.kind == "ask" and (wait := await self._limiter.allow(request.user)):
                     replies = fmt.text_reply(slow_down(wait))
                 else:
-                    replies = self._render(await self._call(request))
+                    replies = await self._replies(request)
                 await self._send(interaction, replies)
 
             await self._after_deferring(interaction, answer)
@@ -187,7 +187,7 @@ class TeamBotClient(discord.Client):
         """Defers at once, then sends what ``call`` returns for ``request``, rendered."""
 
         async def answer() -> None:
-            replies = self._render(await self._call(request))
+            replies = await self._replies(request)
             await self._send(interaction, replies, ephemeral=ephemeral)
 
         await self._after_deferring(interaction, answer, ephemeral=ephemeral)
@@ -220,9 +220,10 @@ class TeamBotClient(discord.Client):
                 view=more_view(reply.more) or discord.utils.MISSING,
             )
 
-    async def _call(self, request: Request) -> Result:
-        """``call`` on a worker thread of the pool: the core is CPU-bound and synchronous."""
-        return await self.pool.run(partial(call, self._bot, request))
+    async def _replies(self, request: Request) -> list[fmt.Reply]:
+        """``call`` and ``render`` on a worker thread of the pool: the core is CPU-bound
+        and synchronous."""
+        return await self.pool.run(partial(call_and_render, self._bot, request, self._render))
 
     def _render(self, result: Result) -> list[fmt.Reply]:
         """``fmt.render``, and a digest laid out with its stories shown in full."""

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import guards
 from adapters.chat import slow_down
-from adapters.requests import Request, Result, call
+from adapters.requests import Request, call_and_render
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.requests import action_request, command_request, event_request
@@ -127,7 +127,7 @@ class SlackListeners:
         is free; or acknowledges with ``BUSY`` when the pool is full."""
 
         async def reply() -> None:
-            for message in fmt.render(await self._call(request)):
+            for message in await self._answer(request):
                 await respond(**message, response_type=self._visibility, replace_original=False)
 
         if not await self.pool.accept(reply, ack):
@@ -136,7 +136,7 @@ class SlackListeners:
     async def _sources_more(self, ack: Any, action: dict[str, Any], respond: Respond) -> None:
         """The next page of the article list, for whoever pressed "More articles"."""
         await ack()
-        for message in fmt.render(await self._call(action_request(action, "sources"))):
+        for message in await self._answer(action_request(action, "sources")):
             await respond(**message, response_type="ephemeral", replace_original=False)
 
     async def _mention(
@@ -169,7 +169,7 @@ class SlackListeners:
             await say(fmt.text_message(HELP_TEXT))
             return
         if request.kind == "sources":
-            await say(fmt.render(await self._call(request)))
+            await say(await self._answer(request))
             return
         wait = await self._limiter.allow(request.user)
         if wait:
@@ -177,7 +177,7 @@ class SlackListeners:
             return
 
         async def answer() -> None:
-            await say(fmt.render(await self._call(request)))
+            await say(await self._answer(request))
 
         if not await self.pool.accept(answer):
             await say(fmt.text_message(BUSY))
@@ -188,9 +188,10 @@ class SlackListeners:
         message = f"{event.get('channel')}:{event.get('ts')}" if event.get("ts") else ""
         return await self._seen.first(str(body.get("event_id", "")), message)
 
-    async def _call(self, request: Request) -> Result:
-        """``call`` on a worker thread of the pool: the core is CPU-bound and synchronous."""
-        return await self.pool.run(partial(call, self._bot, request))
+    async def _answer(self, request: Request) -> list[fmt.Message]:
+        """``call`` and ``render`` on a worker thread of the pool: the core is CPU-bound
+        and synchronous."""
+        return await self.pool.run(partial(call_and_render, self._bot, request, fmt.render))
 
     async def _error(self, error: Exception) -> None:
         log.error("Slack request failed: %s: %s", type(error).__name__, error)

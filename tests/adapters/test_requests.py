@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from adapters.digest_pages import SOURCES_STALE, STALE
-from adapters.requests import FAILED, DigestPage, Failure, Request, Sources, call
+from adapters.requests import (
+    FAILED,
+    DigestPage,
+    Failure,
+    Request,
+    Sources,
+    call,
+    call_and_render,
+)
 from bot.errors import QuestionError
 from bot.fake import FakeBot
 from bot.models import Answer, ArticleRef
@@ -81,3 +89,17 @@ def test_call_unexpected_error_is_logged_and_not_shown(caplog: pytest.LogCapture
 def test_call_refuses_requests_the_core_has_no_part_in() -> None:
     with pytest.raises(ValueError, match="help"):
         call(FakeBot(), Request("help"))
+
+
+def test_call_and_render_a_failing_render_still_gives_the_failure_note(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def render(result: object) -> str:
+        if not isinstance(result, Failure):
+            raise ValueError("layout exploded")
+        return f"note: {result.text}"
+
+    with caplog.at_level(logging.ERROR, logger="teambot"):
+        reply = call_and_render(FakeBot(), Request("ask", "hi"), render)
+    assert reply == f"note: {FAILED}"
+    assert "error while rendering the reply to a ask request" in caplog.text and "layout exploded" in caplog.text
