@@ -31,8 +31,12 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
+# Two workers, the issue's target machine (override: make test PYTEST_WORKERS=auto); each
+# test file stays on one worker, so a module's fixtures (the wheel build) are made once.
+# Each worker has its own session fixtures (seed bot, PostgreSQL server on a free port).
+PYTEST_WORKERS ?= 2
 pytest: $(DEVSTAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/search_speed.py

@@ -131,6 +131,28 @@ stories = st.builds(
 NOW = datetime(2026, 2, 14, 8, tzinfo=UTC)
 digests = st.builds(Digest, st.just(NOW), st.just(NOW), st.lists(stories, max_size=6).map(tuple))
 
+#: How often the hostile digest repeats its text: a spread of lengths, so that the
+#: platforms' cuts (titles, fields, sections, messages) land at many offsets inside the
+#: mentions and links, and some pieces run far past every limit.
+HOSTILE_REPEATS = (1, 3, 7, 19, 53, 131, 300)
+_HOSTILE = "".join(INJECTIONS)
+
+
+def hostile_digest() -> Digest:
+    """A digest made of every injection and every URL, at every length of
+    ``HOSTILE_REPEATS``: the explicit example each digest property always checks."""
+    out = []
+    for n, times in enumerate(HOSTILE_REPEATS):
+        piece = _HOSTILE[n:] + _HOSTILE[:n]  # each story starts the sequence elsewhere
+        articles = tuple(
+            ArticleRef(str(i), piece * times, link, piece * (times // 2 + 1), None, i % 2 == 0)
+            for i, link in enumerate((*URLS, None, "https://k.example/" + piece * times))
+        )
+        points = tuple(KeyPoint(piece, piece * times, i) for i in range(-1, len(articles) + 2))
+        out.append(Story(piece * times, piece * times, (piece,) * 30, articles, points))
+    return Digest(NOW, NOW, tuple(out))
+
+
 #: Enough examples to find the rare cut that lands inside a link, not so many
 #: that two shared cores stall (the strategies build long strings).
 PROPERTY = settings(
@@ -138,6 +160,10 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+#: For the digest properties, whose generated digests are the slowest to build and
+#: render: fewer random ones, because each test also always checks ``hostile_digest()``
+#: (every injection and URL, cut at many offsets) under explicit ``@example``s.
+DIGEST_PROPERTY = settings(PROPERTY, max_examples=50)
 
 
 def links_of(articles: list[ArticleRef] | tuple[ArticleRef, ...]) -> set[str]:

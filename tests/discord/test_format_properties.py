@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from adapters.digest_pages import SOURCES_PAGE, read_sources_token
@@ -14,11 +14,13 @@ from adapters.discord import format as fmt
 from adapters.discord.digest_format import MESSAGES, digest_replies
 from bot.models import Answer, ArticleRef, Digest
 from tests.adapters.strategies import (
+    DIGEST_PROPERTY,
     PROPERTY,
     answer_refs,
     answers,
     digest_refs,
     digests,
+    hostile_digest,
     links_of,
     long_text,
     refs,
@@ -28,6 +30,8 @@ from tests.adapters.strategies import (
 #: is, after an even number of backslashes.
 _MASKED = re.compile(r"(?<!\\)(?:\\\\)*\]\(")
 _PING = re.compile(r"@(everyone|here)|<(?!\u200b|…)")  # "<…": a cut fell between "<" and its guard
+
+HOSTILE = hostile_digest()
 
 
 def assert_inert(text: str, links: set[str]) -> None:
@@ -81,8 +85,12 @@ def test_source_pages_are_one_safe_message(articles: list[ArticleRef], start: in
         assert start < following <= min(start + SOURCES_PAGE, len(articles) - 1)
 
 
-@PROPERTY
+@DIGEST_PROPERTY
 @given(digests, st.integers(0, 6), st.integers(0, 5), st.integers(1, MESSAGES))
+@example(HOSTILE, 6, 0, MESSAGES)
+@example(HOSTILE, 0, 0, 1)
+@example(HOSTILE, 3, 5, 1)
+@example(HOSTILE, 6, 2, 2)
 def test_digests_are_safe(digest: Digest, full: int, start: int, limit: int) -> None:
     replies = digest_replies(digest, full=full, start=start, limit=limit)
     assert_safe(replies, digest_refs(digest), limit)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from adapters.digest_pages import SOURCES_PAGE, read_sources_token
@@ -15,11 +15,13 @@ from adapters.slack import format as fmt
 from adapters.slack.digest_format import POST_MESSAGES, RESPONSE_URL_MESSAGES, digest_messages
 from bot.models import Answer, ArticleRef, Digest
 from tests.adapters.strategies import (
+    DIGEST_PROPERTY,
     PROPERTY,
     answer_refs,
     answers,
     digest_refs,
     digests,
+    hostile_digest,
     links_of,
     long_text,
     refs,
@@ -29,6 +31,8 @@ _LINK = re.compile(r"<([^<>|]*)(?:\|[^<>]*)?>")
 _ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 BUTTON_VALUE_CHARS = 2000  # Block Kit: a button's value
 BUTTON_LABEL_CHARS = 75  # Block Kit: a button's text
+
+HOSTILE = hostile_digest()
 
 
 def assert_inert(text: str, links: set[str]) -> None:
@@ -90,8 +94,12 @@ def test_source_pages_are_one_safe_message(articles: list[ArticleRef], start: in
         assert start < following <= min(start + SOURCES_PAGE, len(articles) - 1)
 
 
-@PROPERTY
+@DIGEST_PROPERTY
 @given(digests, st.integers(0, 6), st.integers(0, 5), st.integers(1, POST_MESSAGES))
+@example(HOSTILE, 6, 0, POST_MESSAGES)
+@example(HOSTILE, 0, 0, 1)
+@example(HOSTILE, 3, 5, 1)
+@example(HOSTILE, 6, 2, 2)
 def test_digests_are_safe(digest: Digest, full: int, start: int, limit: int) -> None:
     messages = digest_messages(digest, full=full, start=start, limit=limit)
     assert_safe(messages, digest_refs(digest), limit)

@@ -36,6 +36,18 @@ def pg_store(
     store.close()
 
 
+@pytest.fixture
+def impatient_store(
+    postgres: PostgresServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SqlStore]:
+    """A store whose statements give up after 1 s while the server is down: for tests that
+    try again as the scheduler does (each try while it is down costs the whole wait)."""
+    monkeypatch.setattr("bot.state.postgres.WAIT_SECONDS", 1.0)
+    store = open_store(postgres.url, tmp_path)
+    yield store
+    store.close()
+
+
 def test_store_reconnects_after_postgres_restarts(
     postgres: PostgresServer, pg_store: SqlStore
 ) -> None:
@@ -48,8 +60,9 @@ def test_store_reconnects_after_postgres_restarts(
 
 
 def test_digest_due_during_an_outage_is_posted_when_postgres_is_back(
-    postgres: PostgresServer, pg_store: SqlStore, corpus: Path, tmp_path: Path
+    postgres: PostgresServer, impatient_store: SqlStore, corpus: Path, tmp_path: Path
 ) -> None:
+    pg_store = impatient_store
     now = [at("2026-01-10 06:00")]
     bot = build_bot(settings_for(corpus, tmp_path / "data"), state=pg_store, clock=lambda: now[0])
     paris = Schedule(datetime_time(8, 0), ZoneInfo("Europe/Paris"))  # 07:00 UTC
@@ -84,7 +97,7 @@ def _tick_until_done(scheduler: Scheduler, seconds: float = 90) -> list[Outcome]
     """Ticks as the scheduler's thread does (faster), until a tick does something."""
     deadline = time.monotonic() + seconds
     while not (outcomes := scheduler.tick()) and time.monotonic() < deadline:
-        time.sleep(0.5)
+        time.sleep(0.1)
     return outcomes
 
 
