@@ -92,7 +92,13 @@ def call_and_render(
     try:
         return render(result)
     except Exception as exc:
-        log_failure(log, logging.ERROR, "error while rendering the reply to a %s request", request.kind, exc=exc)
+        log_failure(
+            log,
+            logging.ERROR,
+            "error while rendering the reply to a %s request",
+            request.kind,
+            exc=exc,
+        )
         return render(Failure(failed))
 
 

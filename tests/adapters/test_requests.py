@@ -102,4 +102,5 @@ def test_call_and_render_a_failing_render_still_gives_the_failure_note(
     with caplog.at_level(logging.ERROR, logger="teambot"):
         reply = call_and_render(FakeBot(), Request("ask", "hi"), render)
     assert reply == f"note: {FAILED}"
-    assert "error while rendering the reply to a ask request" in caplog.text and "layout exploded" in caplog.text
+    assert "error while rendering the reply to a ask request" in caplog.text
+    assert "layout exploded" in caplog.text
