@@ -13,7 +13,7 @@ from adapters.console.repl import run_repl
 from adapters.console.session import ConsoleSession
 from adapters.console.settings import load_console_settings
 from bot.answer.extract import check_question
-from bot.bootstrap import Outlet, bootstrap, build_bot
+from bot.bootstrap import Outlet, bootstrap
 from bot.clock import utc_now
 from bot.digest.schedule import Destination
 from bot.digest.scheduler import Post, Run
@@ -109,7 +109,7 @@ def run_ask(args: argparse.Namespace) -> int:
     """``teambot ask``."""
     if args.question != "-":
         check_question(args.question)
-    bot = build_bot(_settings(args))
+    bot = bootstrap(_settings(args)).bot  # one-shot: the app is never started
 
     def one(question: str) -> str:
         answer = bot.ask(question)
@@ -122,7 +122,7 @@ def run_search(args: argparse.Namespace) -> int:
     """``teambot search``."""
     if args.query != "-":
         check_question(args.query, what="query")
-    bot = build_bot(_settings(args))
+    bot = bootstrap(_settings(args)).bot  # one-shot: the app is never started
 
     def one(query: str) -> str:
         result = bot.search(query, args.k)
@@ -137,7 +137,7 @@ def run_digest(args: argparse.Namespace) -> int:
     zone = settings.zone()
     days = {"on": args.date, "since": args.since, "until": args.until}
     requested(**days, now=utc_now(), zone=zone, fields=DAY_OPTIONS)  # fails before loading
-    bot = build_bot(settings)
+    bot = bootstrap(settings).bot
     # The window ends after loading, so articles first seen by this very run count.
     digest = bot.digest(requested(**days, now=bot.clock(), zone=zone, fields=DAY_OPTIONS))
     full = settings.digest_stories

@@ -244,3 +244,18 @@ def test_importing_the_core_leaves_scipy_to_the_digest() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_entry_point_wires_the_bot_through_bootstrap() -> None:
+    """The adapters (the CLI's commands, the chat platforms) use ``bootstrap`` alone;
+    ``build_bot`` and ``build_app`` stay for tests and benchmarks."""
+    adapters = CORE.parent / "adapters"
+    users = [
+        f"{path.relative_to(CORE.parent)}: {name}"
+        for path in sorted(adapters.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.ImportFrom) and node.module == "bot.bootstrap"
+        for name in (alias.name for alias in node.names)
+        if name in ("build_bot", "build_app")
+    ]
+    assert users == []
