@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -68,19 +68,30 @@ def test_every_accepted_job_runs_exactly_once_and_frees_its_place() -> None:
 
 
 def test_no_answer_starts_while_an_acknowledgement_is_under_way() -> None:
-    async def go() -> tuple[bool, bool]:
+    async def go() -> tuple[list[str], list[str]]:
         pool = WorkerPool(workers=1, queue=1)
-        started = threading.Event()
+        loop = asyncio.get_running_loop()
+        submitted: list[str] = []
+        handing_over = loop.run_in_executor
+
+        def record(executor: Any, work: Any, *args: Any) -> Any:
+            # Handing work to a thread happens on the loop, synchronously: recording it
+            # proves no answer started, without waiting to see whether one does.
+            submitted.append("answer")
+            return handing_over(executor, work, *args)
+
+        loop.run_in_executor = record  # type: ignore[method-assign]
         with pool.acknowledging():
-            answer = asyncio.create_task(pool.run(started.set))
-            await asyncio.sleep(0.3)
-            during = started.is_set()
+            answer = asyncio.create_task(pool.run(lambda: None))
+            for _ in range(20):  # every step the answer's task can take without the ack
+                await asyncio.sleep(0)
+            during = list(submitted)
         await answer
         await pool.close()
-        return during, started.is_set()
+        return during, submitted
 
     during, after = _run(go)
-    assert not during and after
+    assert during == [] and after == ["answer"]
 
 
 def test_the_job_starts_only_after_its_acknowledgement() -> None:
