@@ -16,7 +16,7 @@ from bot.models import Article, ArticleRef, Hit, Passage, SearchResult
 from bot.search.chunks import article_ref, index_articles
 from bot.search.dense import top_k
 from bot.search.engines import RANK_BM25, RankBm25Scorer, check_engine
-from bot.search.parts import NO_DELETIONS, Deletions, LiveRefs, LiveTexts, Parts, gather
+from bot.search.parts import NO_DELETIONS, Deletions, LiveRefs, LiveTexts, Parts
 from bot.search.scoring import Bm25Scorer, DocFreq
 from bot.search.segment import Segment
 from bot.search.vectors import DenseView
@@ -185,11 +185,6 @@ def _passage_table(parts: Parts) -> PassageTable:
         headings=tuple(headings),
         texts=LiveTexts(parts),
     )
-
-
-def passage_lengths(parts: Parts) -> npt.NDArray[np.int32]:
-    """Each live passage's number of index terms, in index order."""
-    return gather(parts, lambda p: p.segment.lengths, np.int32)
 
 
 def build_index(

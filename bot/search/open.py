@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.corpus.listing import Changes, Listing, diff, quick_scan, scan
+from bot.corpus.listing import Changes, diff, quick_scan, scan
 from bot.embed.lazy import LazyModel
 from bot.errors import CorpusError
 from bot.logs import log_failure
@@ -163,6 +163,3 @@ def describe(changes: Changes) -> str:
         if files
     ]
     return ", ".join(parts) or "nothing"
-
-
-__all__ = ["Listing", "Opened", "expected_manifest", "index_config", "open_index"]

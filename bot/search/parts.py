@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -152,9 +152,3 @@ class LiveRefs(_Composite[ArticleRef]):
     def _rows(self, part: Part) -> Iterator[ArticleRef]:
         refs = part.segment.refs
         return (refs[int(a)] for a in part.articles)
-
-
-def gather(parts: Parts, column: Any, dtype: type) -> npt.NDArray[Any]:
-    """One per-passage column of every part, live rows only, in index order."""
-    pieces = [np.asarray(column(p))[p.passages] for p in parts.items]
-    return np.concatenate(pieces).astype(dtype) if pieces else np.zeros(0, dtype=dtype)

@@ -126,11 +126,7 @@ def _check(segment: Segment, manifest: dict[str, Any], dense: bool) -> None:
         and (not dense or (bool(manifest["dense"]) and _dense_fits(segment.dense, n)))
     )
     if not fits:
-        raise SegmentMismatch(f"the segment in {segment_name(segment)} does not fit together")
-
-
-def segment_name(segment: Segment) -> str:
-    return f"{len(segment.refs)} articles"
+        raise SegmentMismatch("the segment's arrays do not fit together")
 
 
 def _dense_fits(matrix: npt.NDArray[np.float32] | None, n: int) -> bool:
