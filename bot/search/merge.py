@@ -52,9 +52,10 @@ def _chunks(segment: Segment, deletions: Deletions, *, dense: bool) -> Iterator[
             continue
         rows = np.concatenate([np.arange(*segment.span(a)) for a in articles])
         part = by_passage[rows]
+        kept = [segment.row(a) for a in articles]
         yield Chunk(
-            refs=tuple(segment.refs[a] for a in articles),
-            files=tuple(segment.files[a] for a in articles),
+            refs=tuple(ref for ref, _ in kept),
+            files=tuple(file for _, file in kept),
             passage_counts=np.diff(segment.starts)[articles].astype(np.int32),
             headings=tuple(
                 segment.headings[h] if h >= 0 else None for h in segment.heading_of[rows].tolist()

@@ -124,15 +124,17 @@ class Segment:
             ids: list[str] = []
             by_file: dict[str, list[int]] = {}
             for a in range(len(self.refs)):
-                ref, file = (
-                    self.refs.row(a)
-                    if isinstance(self.refs, RefTable)
-                    else (self.refs[a], self.files[a])
-                )
+                ref, file = self.row(a)
                 ids.append(ref.article_id)
                 by_file.setdefault(file, []).append(a)
             self._catalog = Catalog(tuple(ids), by_file)
         return self._catalog
+
+    def row(self, a: int) -> tuple[ArticleRef, str]:
+        """Article ``a`` and its source file (one decoding of a stored row)."""
+        if isinstance(self.refs, RefTable):
+            return self.refs.row(a)
+        return self.refs[a], self.files[a]
 
     def span(self, a: int) -> tuple[int, int]:
         """The passages ``start`` (inclusive) to ``end`` of article ``a``."""
