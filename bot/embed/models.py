@@ -1,4 +1,4 @@
-"""Sentence-embedding models, loaded through fastembed (ONNX Runtime, never torch).
+"""Sentence-embedding models, run with ONNX Runtime and numpy, never torch.
 
 Two roles:
 - *static*: a model2vec token-vector table, cheap enough to embed every passage
@@ -8,7 +8,9 @@ Two roles:
 
 A model is named by a spec: ``bundled`` (the copy shipped in ``bot/embed/data``),
 a local directory, a fastembed model name (downloaded on first use), or ``off``.
-fastembed is imported only when a model is loaded, so ``teambot search`` and a
+A local model2vec folder runs in ``bot.embed.static`` (fastembed's computation,
+with tokenising cached); ONNX models and downloads go through fastembed, which
+is imported only when such a model is loaded, so ``teambot search`` and a
 BM25-only bot never pay for it.
 """
 
@@ -26,14 +28,14 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.embed.static import StaticModel
+
 log = logging.getLogger(__name__)
 
 Role = Literal["static", "rerank"]
 BUNDLED_DIR = Path(__file__).resolve().parent / "data"
 OFF = "off"
 BUNDLED = "bundled"
-#: fastembed's name for a model2vec table; it loads any table from a local folder.
-STATIC_LOADER = "minishlab/potion-base-8M"
 #: Sentences embedded per ONNX call: fastembed's default batch size.
 BATCH = 256
 
@@ -90,8 +92,6 @@ def load_embedder(spec: str, role: Role) -> Embedder | None:
 
 def _load(spec: str, role: Role) -> Embedder:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from fastembed import TextEmbedding
-
     if spec.lower() == BUNDLED:
         return _load_dir(BUNDLED_DIR / role)
     path = Path(spec).expanduser()
@@ -102,6 +102,8 @@ def _load(spec: str, role: Role) -> Embedder:
             "no such model folder; expected 'bundled', 'off', a model folder or a fastembed "
             "model name such as BAAI/bge-small-en-v1.5"
         )
+    from fastembed import TextEmbedding
+
     model = TextEmbedding(model_name=spec)
     return FastEmbedder(model, _probe_dim(model))
 
@@ -112,13 +114,10 @@ def looks_like_path(spec: str) -> bool:
 
 
 def _load_dir(path: Path) -> Embedder:
+    if (path / "model.safetensors").is_file() and not _onnx_file(path):
+        return StaticModel(path)  # fastembed's static model, with tokenising cached
     from fastembed import TextEmbedding
 
-    if (path / "model.safetensors").is_file() and not _onnx_file(path):
-        model = TextEmbedding(
-            STATIC_LOADER, specific_model_path=str(path), local_files_only=True, mmap=True
-        )
-        return FastEmbedder(model, _probe_dim(model))
     onnx = _onnx_file(path)
     if onnx is None:
         raise ModelLoadError(f"{path} holds neither model.safetensors nor model.onnx")
