@@ -8,16 +8,14 @@ Two roles:
 
 A model is named by a spec: ``bundled`` (the copy shipped in ``bot/embed/data``),
 a local directory, a fastembed model name (downloaded on first use), or ``off``.
-A local model2vec folder runs in ``bot.embed.static`` (fastembed's computation,
-with tokenising cached); ONNX models and downloads go through fastembed, which
-is imported only when such a model is loaded, so ``teambot search`` and a
-BM25-only bot never pay for it.
+A local folder runs here (``bot.embed.static`` for a model2vec table,
+``bot.embed.onnx`` for a mean-pooled ONNX encoder: fastembed's computations, the
+same vectors); a model name is downloaded and run by fastembed, which is imported
+only then.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 from collections.abc import Sequence
@@ -28,6 +26,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.embed.onnx import OnnxModel
 from bot.embed.static import StaticModel
 
 log = logging.getLogger(__name__)
@@ -116,17 +115,10 @@ def looks_like_path(spec: str) -> bool:
 def _load_dir(path: Path) -> Embedder:
     if (path / "model.safetensors").is_file() and not _onnx_file(path):
         return StaticModel(path)  # fastembed's static model, with tokenising cached
-    from fastembed import TextEmbedding
-
     onnx = _onnx_file(path)
     if onnx is None:
         raise ModelLoadError(f"{path} holds neither model.safetensors nor model.onnx")
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    dim = int(config["hidden_size"])
-    name = f"teambot-local/{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
-    _register(name, onnx.relative_to(path).as_posix(), dim)
-    model = TextEmbedding(name, specific_model_path=str(path), local_files_only=True)
-    return FastEmbedder(model, dim)
+    return OnnxModel(path, onnx)  # fastembed's mean-pooled model, without importing it
 
 
 def _onnx_file(path: Path) -> Path | None:
@@ -134,23 +126,6 @@ def _onnx_file(path: Path) -> Path | None:
         if (path / name).is_file():
             return path / name
     return None
-
-
-def _register(name: str, model_file: str, dim: int) -> None:
-    """Tells fastembed about a local mean-pooled ONNX model (once per process)."""
-    from fastembed import TextEmbedding
-    from fastembed.common.model_description import ModelSource, PoolingType
-
-    if any(m["model"] == name for m in TextEmbedding.list_supported_models()):
-        return
-    TextEmbedding.add_custom_model(
-        model=name,
-        pooling=PoolingType.MEAN,
-        normalization=True,
-        sources=ModelSource(hf=name),
-        dim=dim,
-        model_file=model_file,
-    )
 
 
 def _probe_dim(model: Any) -> int:

@@ -34,6 +34,8 @@ MAX_TOKENS = 512
 #: a chunk this bounds it near 100 MB, far above a news corpus's vocabulary of
 #: chunks per indexing worker batch.
 CACHE_LIMIT = 600_000
+#: Piece rows gathered at once when pooling: 64 MB of float32 at 256 dimensions.
+GATHER_ROWS = 65_536
 
 # Characters Python's str.split() treats as whitespace but BERT's normaliser
 # deletes as control characters (vertical tab, form feed, the file, group, record
@@ -133,22 +135,24 @@ class StaticModel:
         return ids[:MAX_TOKENS] if len(ids) > MAX_TOKENS else ids
 
     def _pool(self, ids: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:
-        """Each text's sum of its pieces' rows: one sparse (texts x table rows) count
-        matrix times the table, so the cost follows the pieces, not the batch's width."""
-        rows = ids if self._mapping is None else self._mapping[ids]
-        if len(lengths) == 1:  # a question: summing its few rows beats building a matrix
+        """Each text's sum of its pieces' rows (zero for a text with none), gathered
+        in blocks of at most ``GATHER_ROWS`` rows."""
+        sums = np.zeros((len(lengths), self.dim), dtype=np.float32)
+        ends = np.cumsum(lengths)
+        first = 0  # the first text of the block
+        while first < len(lengths):
+            start = int(ends[first] - lengths[first])
+            last = max(first + 1, int(np.searchsorted(ends, start + GATHER_ROWS, "right")))
+            block = slice(start, int(ends[last - 1]))
+            rows = ids[block] if self._mapping is None else self._mapping[ids[block]]
             vectors = self._table[rows]
             if self._weights is not None:
-                vectors = vectors * self._weights[ids, None]
-            return vectors.sum(axis=0, keepdims=True, dtype=np.float32)
-        from scipy.sparse import csr_array
-
-        weights = np.ones(len(ids), np.float32) if self._weights is None else self._weights[ids]
-        bounds = np.concatenate([[0], np.cumsum(lengths)])
-        counts = csr_array(
-            (weights.astype(np.float32), rows, bounds), shape=(len(lengths), len(self._table))
-        )
-        return counts @ self._table
+                vectors = vectors * self._weights[ids[block], None]
+            texts = np.flatnonzero(lengths[first:last]) + first
+            if len(texts):
+                sums[texts] = np.add.reduceat(vectors, ends[texts] - lengths[texts] - start)
+            first = last
+        return sums
 
 
 def _unknown_id(tokenizer_file: Path) -> int | None:

@@ -112,3 +112,10 @@ def test_a_file_that_is_not_safetensors_is_refused(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff" * 64)
     with pytest.raises(StaticModelError, match="not a safetensors file"):
         read_safetensors(bad)
+
+
+def test_pooling_in_small_blocks_gives_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts()[:200]
+    expected = StaticModel(FOLDER).embed(texts)
+    monkeypatch.setattr(static, "GATHER_ROWS", 7)  # blocks smaller than most texts
+    _close(StaticModel(FOLDER).embed(texts), expected)
