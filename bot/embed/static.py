@@ -34,8 +34,11 @@ MAX_TOKENS = 512
 #: a chunk this bounds it near 100 MB, far above a news corpus's vocabulary of
 #: chunks per indexing worker batch.
 CACHE_LIMIT = 600_000
-#: Piece rows gathered at once when pooling: 64 MB of float32 at 256 dimensions.
-GATHER_ROWS = 65_536
+#: Up to this many pieces a batch is pooled with a dense count matrix (a question
+#: and its candidate sentences: a few thousand pieces, a few MB), which needs no
+#: scipy import (a quarter of a second of a one-shot ``ask``); above it, with a
+#: sparse one, whose cost follows the pieces rather than texts x distinct pieces.
+DENSE_POOLING_PIECES = 8_192
 
 # Characters Python's str.split() treats as whitespace but BERT's normaliser
 # deletes as control characters (vertical tab, form feed, the file, group, record
@@ -95,7 +98,7 @@ class StaticModel:
         self._unknown = _unknown_id(folder / "tokenizer.json")
         self._pieces: dict[str, tuple[int, ...]] = {}
         self._lock = threading.Lock()  # the cache is shared by the threads that answer
-        self.dim = int(self._table.shape[1])
+        self.rows, self.dim = (int(n) for n in self._table.shape)
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The texts' vectors, L2-normalised (zero for a text with no known piece)."""
@@ -135,24 +138,22 @@ class StaticModel:
         return ids[:MAX_TOKENS] if len(ids) > MAX_TOKENS else ids
 
     def _pool(self, ids: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:
-        """Each text's sum of its pieces' rows (zero for a text with none), gathered
-        in blocks of at most ``GATHER_ROWS`` rows."""
-        sums = np.zeros((len(lengths), self.dim), dtype=np.float32)
-        ends = np.cumsum(lengths)
-        first = 0  # the first text of the block
-        while first < len(lengths):
-            start = int(ends[first] - lengths[first])
-            last = max(first + 1, int(np.searchsorted(ends, start + GATHER_ROWS, "right")))
-            block = slice(start, int(ends[last - 1]))
-            rows = ids[block] if self._mapping is None else self._mapping[ids[block]]
-            vectors = self._table[rows]
-            if self._weights is not None:
-                vectors = vectors * self._weights[ids[block], None]
-            texts = np.flatnonzero(lengths[first:last]) + first
-            if len(texts):
-                sums[texts] = np.add.reduceat(vectors, ends[texts] - lengths[texts] - start)
-            first = last
-        return sums
+        """Each text's sum of its pieces' rows: a (texts x pieces) count matrix times
+        the table, dense for a question's few texts, sparse (scipy, imported only for
+        indexing-sized batches) for more than ``DENSE_POOLING_PIECES`` pieces."""
+        rows = ids if self._mapping is None else self._mapping[ids]
+        weights = np.ones(len(ids), np.float32) if self._weights is None else self._weights[ids]
+        owner = np.repeat(np.arange(len(lengths)), lengths)
+        if len(ids) <= DENSE_POOLING_PIECES:
+            distinct, column = np.unique(rows, return_inverse=True)
+            counts = np.zeros((len(lengths), len(distinct)), dtype=np.float32)
+            np.add.at(counts, (owner, column), weights)
+            return counts @ self._table[distinct]
+        from scipy.sparse import csr_array
+
+        bounds = np.concatenate([[0], np.cumsum(lengths)])
+        matrix = csr_array((weights.astype(np.float32), rows, bounds), (len(lengths), self.rows))
+        return matrix @ self._table
 
 
 def _unknown_id(tokenizer_file: Path) -> int | None:

@@ -114,8 +114,10 @@ def test_a_file_that_is_not_safetensors_is_refused(tmp_path: Path) -> None:
         read_safetensors(bad)
 
 
-def test_pooling_in_small_blocks_gives_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = _texts()[:200]
-    expected = StaticModel(FOLDER).embed(texts)
-    monkeypatch.setattr(static, "GATHER_ROWS", 7)  # blocks smaller than most texts
-    _close(StaticModel(FOLDER).embed(texts), expected)
+@pytest.mark.parametrize("dense_up_to", [0, 10**9])
+def test_dense_and_sparse_pooling_give_the_same_vectors(
+    monkeypatch: pytest.MonkeyPatch, dense_up_to: int
+) -> None:
+    texts = _texts()
+    monkeypatch.setattr(static, "DENSE_POOLING_PIECES", dense_up_to)
+    _close(StaticModel(FOLDER).embed(texts), _fastembed(FOLDER, texts))
