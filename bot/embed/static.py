@@ -104,8 +104,10 @@ class StaticModel:
         """The texts' vectors, L2-normalised (zero for a text with no known piece)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        chunk_lists = [_NOT_BERT_SPACE.sub("", text).split() for text in texts]
         with self._lock:
-            id_lists = [self._ids(text) for text in texts]
+            self._learn(chunk_lists)
+            id_lists = [self._ids(chunks) for chunks in chunk_lists]
         lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
         ids = np.fromiter(
             itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum())
@@ -121,20 +123,22 @@ class StaticModel:
         unit: npt.NDArray[np.float32] = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
         return unit
 
-    def _ids(self, text: str) -> list[int]:
-        """The text's first ``MAX_TOKENS`` piece ids (unknown pieces included)."""
-        chunks = _NOT_BERT_SPACE.sub("", text).split()
+    def _learn(self, chunk_lists: list[list[str]]) -> None:
+        """Tokenises, in one call, the batch's chunks the cache does not hold."""
         pieces = self._pieces
-        try:
-            ids = list(itertools.chain.from_iterable(map(pieces.__getitem__, chunks)))
-        except KeyError:
-            missing = list({c for c in chunks if c not in pieces})
-            if len(pieces) + len(missing) > CACHE_LIMIT:
-                pieces.clear()
-                missing = list(set(chunks))
-            encoded = self._tokenizer.encode_batch_fast(missing, add_special_tokens=False)
-            pieces.update(zip(missing, (tuple(e.ids) for e in encoded), strict=True))
-            ids = list(itertools.chain.from_iterable(map(pieces.__getitem__, chunks)))
+        missing = {c for chunks in chunk_lists for c in chunks if c not in pieces}
+        if not missing:
+            return
+        if len(pieces) + len(missing) > CACHE_LIMIT:
+            pieces.clear()
+            missing = {c for chunks in chunk_lists for c in chunks}
+        ordered = list(missing)
+        encoded = self._tokenizer.encode_batch_fast(ordered, add_special_tokens=False)
+        pieces.update(zip(ordered, (tuple(e.ids) for e in encoded), strict=True))
+
+    def _ids(self, chunks: list[str]) -> list[int]:
+        """The first ``MAX_TOKENS`` piece ids of a text's chunks (unknown pieces included)."""
+        ids = list(itertools.chain.from_iterable(map(self._pieces.__getitem__, chunks)))
         return ids[:MAX_TOKENS] if len(ids) > MAX_TOKENS else ids
 
     def _pool(self, ids: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:
