@@ -19,14 +19,14 @@ from adapters.boundary import sorry
 from adapters.digest_pages import read_page, read_sources_token
 from bot.digest.window import on_day
 from bot.logs import log_failure
-from bot.models import Answer, ArticleRef, Digest, SearchResult
+from bot.models import Answer, ArticleRef, Digest, Help, SearchResult
 from bot.protocol import Bot
 
 log = logging.getLogger("teambot")
 
 T = TypeVar("T")
 
-#: ``ask``, ``search``, ``sources`` and ``digest`` reach the core; ``help``,
+#: ``ask``, ``search``, ``sources``, ``digest`` and ``help`` reach the core;
 #: ``usage`` (a command typed wrong) and ``quit`` (the console's) are answered by
 #: the adapter alone.
 Kind = Literal["ask", "search", "sources", "digest", "help", "usage", "quit"]
@@ -79,7 +79,7 @@ class Failure:
     text: str
 
 
-Result = Answer | SearchResult | Sources | DigestPage | Failure
+Result = Answer | SearchResult | Sources | DigestPage | Help | Failure
 
 
 def call_and_render(
@@ -118,10 +118,9 @@ def call(bot: Bot, request: Request, *, failed: str = FAILED) -> Result:
         the exception logged with its traceback.
 
     Raises:
-        ValueError: a ``help``, ``usage`` or ``quit`` request, which the core has
-            no part in.
+        ValueError: a ``usage`` or ``quit`` request, which the core has no part in.
     """
-    if request.kind in ("help", "usage", "quit"):
+    if request.kind in ("usage", "quit"):
         raise ValueError(f"a {request.kind} request needs no core call")
     try:
         return _dispatch(bot, request)
@@ -135,6 +134,8 @@ def _dispatch(bot: Bot, request: Request) -> Result:
         return bot.ask(request.text)
     if request.kind == "search":
         return bot.search(request.text)
+    if request.kind == "help":
+        return bot.help()
     if request.kind == "sources":
         start = read_sources_token(request.page) if request.page else 0
         return Sources(bot.sources(), start)

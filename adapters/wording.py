@@ -48,12 +48,6 @@ BUSY = (
 #: adapter, never a question ("@teambot help" must not get an answer about help).
 HELP = "help"
 SOURCES = "sources"
-#: What teambot is, first in every adapter's help text.
-ABOUT = (
-    "I answer questions from the team's news articles: each answer quotes the "
-    "sentences it comes from and links their sources, and when no article answers "
-    "a question I say so instead of guessing."
-)
 
 
 def command_word(text: str) -> str | None:
@@ -66,24 +60,9 @@ def command_word(text: str) -> str | None:
     return word if word in (HELP, SOURCES) else None
 
 
-def help_text(ask: str, digest: str, sources: str, more: str = "") -> str:
-    """The help text: what teambot does, then one line per thing a person can type.
-
-    Args:
-        ask: how to ask on this platform.
-        digest: how to ask for a digest.
-        sources: how to list the articles.
-        more: a closing line of the platform's own, if any.
-    """
-    lines = [
-        ABOUT,
-        "",
-        f"• {ask}",
-        f"• {digest}: the stories new in the last 24 hours, or on that day",
-        f"• {sources}: the articles I know, newest first",
-        "• help: this text",
-    ]
-    return "\n".join([*lines, more] if more else lines)
+def corpus_size(articles: int) -> str:
+    """'I know 1 article.', 'I know 20,000 articles.' (a line of every help text)."""
+    return f"I know {articles:,} article{'' if articles == 1 else 's'}."
 
 
 def sources_heading(total: int, first: int, last: int) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.digest.window import Window
-from bot.models import Answer, ArticleRef, Digest, SearchResult
+from bot.help import make_help
+from bot.models import Answer, ArticleRef, Digest, Help, SearchResult
 from bot.state.store import StateStore
 
 
@@ -78,3 +79,7 @@ class FakeBot:
     def digest(self, window: Window) -> Digest:
         self.calls.append(("digest", window))
         return self.make_digest(window)
+
+    def help(self) -> Help:
+        self.calls.append(("help", None))
+        return make_help(len(self.articles))

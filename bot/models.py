@@ -158,3 +158,51 @@ class Digest:
     def empty(self) -> bool:
         """True when nothing is new in the window."""
         return not self.stories
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One thing a person can ask of teambot, as data: each adapter spells it in its
+    platform's own syntax (``/digest [DATE]``, ``/digest [date: …]``).
+
+    Attributes:
+        name: the request's name (``ask``, ``search``, ``sources``, ``digest``).
+        summary: what it gives back, in one line.
+        argument: what it takes (``question``, ``query``, ``date``); ``None``: nothing.
+        optional: the argument may be left out.
+        forms: the forms the argument takes (``today``, ``YYYY-MM-DD``…); empty: free text.
+    """
+
+    name: str
+    summary: str
+    argument: str | None = None
+    optional: bool = False
+    forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    """What teambot is and what it can be asked, for an adapter to render.
+
+    Attributes:
+        about: what teambot does, in a few plain sentences.
+        commands: what a person can ask for, ``ask`` first.
+        articles: how many articles the corpus holds.
+        example: a question to show as an example.
+    """
+
+    about: str
+    commands: tuple[Command, ...]
+    articles: int
+    example: str
+
+    def command(self, name: str) -> Command:
+        """The command called ``name``.
+
+        Raises:
+            KeyError: no command has that name.
+        """
+        for command in self.commands:
+            if command.name == name:
+                return command
+        raise KeyError(name)

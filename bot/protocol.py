@@ -11,7 +11,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.digest.window import Window
-from bot.models import Answer, ArticleRef, Digest, SearchResult
+from bot.models import Answer, ArticleRef, Digest, Help, SearchResult
 from bot.state.store import StateStore
 
 
@@ -46,4 +46,8 @@ class Bot(Protocol):
 
     def digest(self, window: Window) -> Digest:
         """The stories among the articles in ``window``."""
+        ...
+
+    def help(self) -> Help:
+        """What teambot is and what it can be asked (data: each adapter renders it)."""
         ...

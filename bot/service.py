@@ -12,7 +12,8 @@ from bot.answer.model import fusion_weight
 from bot.clock import utc_now
 from bot.digest.window import Window
 from bot.embed.lazy import LazyModel
-from bot.models import Answer, ArticleRef, CorpusWarning, Digest, SearchResult
+from bot.help import make_help
+from bot.models import Answer, ArticleRef, CorpusWarning, Digest, Help, SearchResult
 from bot.search.hybrid import Retriever
 from bot.search.index import SearchIndex
 from bot.signals import import_with_signals_blocked
@@ -154,6 +155,10 @@ class TeamBot:
         core = self._core
         first_seen = self._see(core, self._first_seen_stamp(core, window))
         return build_digest(core.index, first_seen, window, self.zone)
+
+    def help(self) -> Help:
+        """What teambot is and what it can be asked, with the corpus's size."""
+        return make_help(self.article_count())
 
     def see(self, now: datetime | None = None) -> dict[str, datetime]:
         """Records every current article's first-seen time (once, as ``now``, by default

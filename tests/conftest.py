@@ -39,10 +39,24 @@ def loop() -> Iterator[LoopThread]:
 
 
 @pytest.fixture(scope="session")
-def seeds_bot(tmp_path_factory: pytest.TempPathFactory) -> TeamBot:
+def seeds_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of ``seeds_bot``: its index cache, and its state."""
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def seeds_bot(seeds_data: Path) -> TeamBot:
     """A bot over the bundled seeds, built once for the whole session."""
-    data = tmp_path_factory.mktemp("data")
-    return build_bot(Settings(corpus=SEEDS, data_dir=data, _env_file=None))  # type: ignore[call-arg]
+    return build_bot(Settings(corpus=SEEDS, data_dir=seeds_data, _env_file=None))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def cached_index(seeds_bot: TeamBot, seeds_data: Path, tmp_path: Path) -> Path:
+    """``tmp_path`` as a data directory holding the seeds' index cache and no state: a
+    command line run on the seeds there loads the index instead of building it again
+    (several seconds each), as it would after any earlier run."""
+    shutil.copytree(seeds_data / "index", tmp_path / "index")
+    return tmp_path
 
 
 @pytest.fixture

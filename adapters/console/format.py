@@ -18,8 +18,8 @@ from adapters import digest_layout as layout
 from adapters.citations import number_citations
 from adapters.links import web_url
 from adapters.requests import DigestPage, Failure, Result, Sources
-from adapters.wording import digest_span, plural
-from bot.models import Answer, ArticleRef, Citation, Digest, SearchResult
+from adapters.wording import corpus_size, digest_span, plural
+from bot.models import Answer, ArticleRef, Citation, Command, Digest, Help, SearchResult
 
 WIDTH = 88
 PASSAGE_PREVIEW = 320
@@ -53,6 +53,8 @@ def render(result: Result, *, full: int) -> str:
         return sources_text(result.articles)
     if isinstance(result, DigestPage):
         return digest_text(result.digest, full=full)
+    if isinstance(result, Help):
+        return help_text(result)
     if isinstance(result, Failure):
         return result.text
     raise TypeError(f"the console's render does not lay out a {type(result).__name__}")
@@ -79,6 +81,41 @@ def answer_text(answer: Answer) -> str:
         if url := web_url(ref.url):
             lines.append(f"      {url}")
     return printable("\n".join(lines))
+
+
+#: The console's own commands, after the core's (``help`` and ``quit`` never reach it).
+_OWN_COMMANDS = (("/help", "this help"), ("/quit", "leave (Ctrl-D works too)"))
+_USAGE_WIDTH = 16  # "/digest [DATE]" and two spaces: the summaries line up after it
+
+
+def help_text(info: Help) -> str:
+    """The console's help: what teambot is, how to ask, then one line per command
+    (a question is typed as it is, so ``ask`` has no line of its own)."""
+    lines = [
+        info.about,
+        "",
+        f'{corpus_size(info.articles)} Type a question and press Enter, e.g. "{info.example}"',
+        "",
+        "Commands (help and sources work without the slash too):",
+    ]
+    for command in info.commands:
+        if command.name != "ask":
+            lines += _command_lines(command)
+    lines += [f"  {usage:<{_USAGE_WIDTH}}{summary}" for usage, summary in _OWN_COMMANDS]
+    return "\n".join(lines)
+
+
+def _command_lines(command: Command) -> list[str]:
+    """``/digest [DATE]  the stories…``, then the forms the argument takes, if any."""
+    usage = f"/{command.name}"
+    if command.argument:
+        argument = command.argument.upper()
+        usage += f" [{argument}]" if command.optional else f" {argument}"
+    lines = [f"  {usage:<{_USAGE_WIDTH}}{command.summary}"]
+    if command.argument and command.forms:
+        forms = ", ".join(command.forms[:-1]) + f" or {command.forms[-1]}"
+        lines.append(f"  {'':<{_USAGE_WIDTH}}({command.argument.upper()}: {forms})")
+    return lines
 
 
 def search_text(result: SearchResult) -> str:

@@ -12,24 +12,11 @@ from adapters.boundary import sorry
 from adapters.console import format as fmt
 from adapters.console.requests import to_request
 from adapters.requests import Request, call
-from adapters.wording import ABOUT
 from bot.protocol import Bot
 
 log = logging.getLogger(__name__)
 
 FAILED = "Sorry, something went wrong with that one. Try rephrasing it."
-
-HELP = f"""\
-{ABOUT}
-
-Type a question and press Enter, e.g. "how many parameters does RynnBrain have?"
-
-Commands (help and sources work without the slash too):
-  /search QUERY   the best-matching articles, each with its best passage
-  /sources        every article teambot has, newest first
-  /digest [DATE]  the stories new in the last 24 hours, or on DATE (YYYY-MM-DD)
-  /help           this help
-  /quit           leave (Ctrl-D works too)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +61,6 @@ class ConsoleSession:
     def _reply(self, request: Request) -> Reply:
         if request.kind == "quit":
             return Reply("Bye.", done=True)
-        if request.kind == "help":
-            return Reply(HELP)
         if request.kind == "usage":
             return Reply(request.text)
         return Reply(fmt.render(call(self._bot, request, failed=FAILED), full=self._full))

@@ -29,8 +29,8 @@ from adapters.discord.requests import (
     sources_request,
 )
 from adapters.discord.settings import DiscordSettings
-from adapters.requests import DigestPage, Request, Result, call_and_render
-from adapters.wording import BUSY, help_text
+from adapters.requests import DigestPage, Request, Result, call, call_and_render
+from adapters.wording import BUSY
 from adapters.workers import WorkerPool
 from bot.protocol import Bot
 
@@ -43,11 +43,6 @@ PERMISSIONS = discord.Permissions(
     send_messages_in_threads=True,
     embed_links=True,
     read_message_history=True,
-)
-HELP_TEXT = help_text(
-    "Ask: mention me with a question, send me a DM, or use /ask question: …",
-    "/digest [date: today, yesterday or YYYY-MM-DD]",
-    "/sources",
 )
 
 
@@ -119,8 +114,8 @@ class TeamBotClient(discord.Client):
         if not await self._seen.first(str(message.id)):
             return  # already answered (e.g. replayed after a RESUME)
         request = message_request(message.content, message.author.id)
-        if request.kind == "help":
-            replies = fmt.text_reply(HELP_TEXT)
+        if request.kind == "help":  # cheap: answered at once, even with the queue full
+            replies = fmt.render(call(self._bot, request))
         elif request.kind == "sources":
             replies = await self._replies(request)
         elif wait := await self._limiter.allow(request.user):
@@ -155,7 +150,7 @@ class TeamBotClient(discord.Client):
 
             async def answer() -> None:
                 if request.kind == "help":
-                    replies = fmt.text_reply(HELP_TEXT)
+                    replies = fmt.render(call(self._bot, request))
                 elif request.kind == "ask" and (wait := await self._limiter.allow(request.user)):
                     replies = fmt.text_reply(slow_down(wait))
                 else:

@@ -22,8 +22,8 @@ from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.requests import Failure, Result, Sources
-from adapters.wording import one_line, sources_heading
-from bot.models import Answer, ArticleRef, Citation
+from adapters.wording import corpus_size, one_line, sources_heading
+from bot.models import Answer, ArticleRef, Citation, Command, Help
 
 CONTENT_CHARS = 2000
 DESCRIPTION_CHARS = 4096
@@ -147,9 +147,44 @@ def render(result: Result) -> list[Reply]:
         return answer_replies(result)
     if isinstance(result, Sources):
         return sources_replies(result.articles, result.start)
+    if isinstance(result, Help):
+        return text_reply(help_text(result))
     if isinstance(result, Failure):
         return text_reply(result.text)
     raise TypeError(f"Discord's render does not lay out a {type(result).__name__}")
+
+
+#: The slash commands teambot registers in Discord besides ``/ask`` (``client``), as
+#: help lists them; search is the console's alone.
+HELP_COMMANDS = ("digest", "sources")
+
+
+def help_text(info: Help) -> str:
+    """Discord's help, raw (``text_reply`` escapes it): what teambot is, then one
+    line per way to use it."""
+    ask = info.command("ask")
+    lines = [
+        info.about,
+        "",
+        corpus_size(info.articles),
+        f"• Ask: mention me with a {ask.argument}, send me a DM, or use /ask {ask.argument}: …",
+    ]
+    for name in HELP_COMMANDS:
+        command = info.command(name)
+        lines.append(f"• {_usage(command)}: {command.summary}")
+    lines.append("• help: this text")
+    return "\n".join(lines)
+
+
+def _usage(command: Command) -> str:
+    """``/sources``, ``/digest [date: today, yesterday or YYYY-MM-DD]``: as Discord
+    shows a slash command and its option."""
+    if not command.argument:
+        return f"/{command.name}"
+    forms = command.forms
+    value = " or ".join(filter(None, (", ".join(forms[:-1]), forms[-1]))) if forms else "…"
+    option = f"{command.argument}: {value}"
+    return f"/{command.name} [{option}]" if command.optional else f"/{command.name} {option}"
 
 
 def text_reply(text: str) -> list[Reply]:

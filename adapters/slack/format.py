@@ -19,8 +19,8 @@ from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.requests import Failure, Result, Sources
-from adapters.wording import one_line, sources_heading
-from bot.models import Answer, ArticleRef
+from adapters.wording import corpus_size, one_line, sources_heading
+from bot.models import Answer, ArticleRef, Command, Help
 
 SECTION_CHARS = 3000  # text of one section block or context element
 CONTEXT_ELEMENTS = 10  # elements of one context block
@@ -130,9 +130,55 @@ def render(result: Result) -> list[Message]:
         return answer_messages(result)
     if isinstance(result, Sources):
         return sources_messages(result.articles, result.start)
+    if isinstance(result, Help):
+        return text_message(_help_plain(result))
     if isinstance(result, Failure):
         return text_message(result.text)
     raise TypeError(f"Slack's render does not lay out a {type(result).__name__}")
+
+
+#: The slash commands teambot registers in Slack besides ``/ask`` (``handlers``), as
+#: help lists them; search is the console's alone.
+HELP_COMMANDS = ("digest", "sources")
+
+
+def ack_text(result: Result) -> str:
+    """A slash command's acknowledgement showing ``result`` (help, or a failure's
+    note): mrkdwn, escaped.
+
+    Raises:
+        TypeError: anything else (answers follow through ``response_url``).
+    """
+    if isinstance(result, Help):
+        return escape(_help_plain(result))
+    if isinstance(result, Failure):
+        return escape(result.text)
+    raise TypeError(f"a Slack acknowledgement does not show a {type(result).__name__}")
+
+
+def _help_plain(info: Help) -> str:
+    """Slack's help, raw: what teambot is, then one line per way to use it."""
+    ask = info.command("ask")
+    lines = [
+        info.about,
+        "",
+        corpus_size(info.articles),
+        f"• Ask: `/ask {info.example}`, mention me with a {ask.argument} in a channel, "
+        "or send me a DM",
+    ]
+    for name in HELP_COMMANDS:
+        command = info.command(name)
+        lines.append(f"• {_usage(command)}: {command.summary}")
+    lines.append("• help: this text")
+    return "\n".join(lines)
+
+
+def _usage(command: Command) -> str:
+    """``/sources``, ``/digest [today | yesterday | YYYY-MM-DD]``: as typed in Slack."""
+    if not command.argument:
+        return f"/{command.name}"
+    argument = " | ".join(command.forms) if command.forms else command.argument
+    return f"/{command.name} [{argument}]" if command.optional else f"/{command.name} {argument}"
 
 
 def text_message(text: str) -> list[Message]:

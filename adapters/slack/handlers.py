@@ -21,12 +21,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters import guards
 from adapters.chat import slow_down
-from adapters.requests import Request, call_and_render
+from adapters.requests import Request, call, call_and_render
 from adapters.slack import format as fmt
 from adapters.slack.digest_listeners import DigestListeners
 from adapters.slack.requests import action_request, command_request, event_request
 from adapters.slack.settings import SlackSettings
-from adapters.wording import BUSY, help_text
+from adapters.wording import BUSY
 from adapters.workers import WorkerPool
 from bot.protocol import Bot
 
@@ -41,13 +41,6 @@ class _QuietTokenWarning(logging.Filter):
 
 
 _QUIET = _QuietTokenWarning()
-
-HELP_TEXT = help_text(
-    "Ask: `/ask how many parameters does RynnBrain have?`, mention me with a question "
-    "in a channel, or send me a DM",
-    "/digest [today | yesterday | YYYY-MM-DD]",
-    "/sources",
-)
 
 Respond = Callable[..., Awaitable[Any]]
 
@@ -96,8 +89,8 @@ class SlackListeners:
 
     async def _ask_command(self, ack: Any, command: dict[str, Any], respond: Respond) -> None:
         request = command_request(command)
-        if request.kind == "help":
-            await ack(text=HELP_TEXT)
+        if request.kind == "help":  # cheap: answered at once, even with the queue full
+            await ack(text=fmt.ack_text(call(self._bot, request)))
             return
         if request.kind == "ask" and (wait := await self._limiter.allow(request.user)):
             await ack(text=slow_down(wait))
@@ -166,7 +159,7 @@ class SlackListeners:
                 await client.chat_postMessage(channel=event["channel"], thread_ts=thread, **message)
 
         if request.kind == "help":
-            await say(fmt.text_message(HELP_TEXT))
+            await say(fmt.render(call(self._bot, request)))
             return
         if request.kind == "sources":
             await say(await self._answer(request))

@@ -7,7 +7,6 @@ not set here but fitted on data by ``bench/fit_answers.py``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,14 +16,11 @@ from rapidfuzz import fuzz
 from bot.answer.question import Question, Term
 from bot.answer.shape import Wants, holds
 from bot.text.overlap import missing, novelty, share
+from bot.text.pronouns import opens_pointing_back
 
 #: A name counts as present when a sentence holds it with at most about one
 #: edit in seven letters (rapidfuzz partial ratio), so "Rynnbrain" finds "RynnBrain's".
 NAME_MATCH = 85.0
-# A sentence that opens by pointing back ("It runs on ...") depends on the one before.
-_POINTS_BACK = re.compile(
-    r"^(?:it|its|they|their|them|this|these|those|that|he|she|his|her|such|both)\b", re.I
-)
 
 FEATURES = (
     "bm25",  # the passage's BM25 score over the best candidate passage's
@@ -139,7 +135,7 @@ def features(q: Question, s: Signals, best_bm25: float, best_rerank: float) -> l
 
 def points_back(sentence: str) -> bool:
     """Whether ``sentence`` opens by referring to something said before it."""
-    return bool(_POINTS_BACK.match(sentence))
+    return opens_pointing_back(sentence)
 
 
 def _names(q: Question, lowered: str, tokens: frozenset[str]) -> float:

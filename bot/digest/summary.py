@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.models import KeyPoint
+from bot.text.pronouns import POINTING_BACK
 from bot.text.sentences import split_sentences
 
 #: Sentences read from the top of an article: a report states its news first.
@@ -33,10 +34,6 @@ SUBJECT_WORDS = 8
 KEY_POINTS = 5
 MAX_NAMES = 8
 
-# Personal and demonstrative pronouns: English's closed class, not a tuned list.
-_PRONOUN_OPENERS = frozenset(
-    "it its they them their he him his she her this these those that such".split()
-)
 _QUOTES = '"“”‘’«»'
 _FIRST_WORD = re.compile(r"\w+")
 _WORD = re.compile(r"\S+")
@@ -140,7 +137,7 @@ def _whole_words(needle: str, text: str) -> re.Match[str] | None:
 
 def stands_alone(sentence: str) -> bool:
     """True for a sentence a reader can take without what came before it."""
-    return readable_after(sentence) and _opening_word(sentence) not in _PRONOUN_OPENERS
+    return readable_after(sentence) and _opening_word(sentence) not in POINTING_BACK
 
 
 def readable_after(sentence: str) -> bool:

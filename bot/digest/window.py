@@ -12,6 +12,8 @@ from bot.errors import WindowError
 #: within what ``datetime`` can hold (years 1 to 9999 in UTC).
 FIRST_DAY = date.min + timedelta(days=1)
 LAST_DAY = date.max - timedelta(days=1)
+#: How a day may be typed (``parse_day``), as help shows it.
+DAY_FORMS = ("today", "yesterday", "YYYY-MM-DD")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@
 Each statement runs in autocommit mode, and each decision is atomic across
 processes without a transaction: a user's recent request times live in one row,
 replaced by compare-and-set on a version number (a writer that lost the race reads
-again), and an event key is recorded by one ``INSERT … ON CONFLICT DO NOTHING``,
-which exactly one process wins.
+again), and an event's keys are recorded together by one ``INSERT … ON CONFLICT
+DO NOTHING``, which exactly one process wins.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _NEXT_STAMPS = (
     "UPDATE rate_limits SET stamps = ?, version = version + 1, last_at = ? "
     "WHERE key = ? AND version = ?"
 )
-_SEE_EVENT = "INSERT INTO seen_events (key, seen_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+_SEE_EVENTS = "INSERT INTO seen_events (key, seen_at) VALUES {rows} ON CONFLICT (key) DO NOTHING"
 _PRUNE = (
     "DELETE FROM rate_limits WHERE last_at < ?",
     "DELETE FROM seen_events WHERE seen_at < ?",
@@ -74,13 +74,21 @@ def limit(cur: Any, sql: Sql, key: str, most: int, window: float, now: float) ->
 
 
 def first_time(cur: Any, sql: Sql, keys: Sequence[str], now: float) -> bool:
-    """True when no key of ``keys`` was recorded before; records them all."""
-    new = True
-    for key in keys:
-        if key:
-            cur.execute(sql(_SEE_EVENT), (key, now))
-            new = new and cur.rowcount == 1
-    return new
+    """True when no key of ``keys`` was recorded before; records them all.
+
+    The keys go in one statement. One statement per key let two replicas offered the
+    same event id and message each record one key first (A the id; B the id, taken,
+    then the message; A the message, taken), and each then found the event seen, so
+    neither answered it. One ``INSERT`` is atomic: a statement that meets a key
+    another has just inserted waits for that one to commit, then finds the key taken.
+    The keys are sorted so that two statements never wait on each other.
+    """
+    unique = sorted({key for key in keys if key})
+    if not unique:
+        return True
+    rows = ", ".join(["(?, ?)"] * len(unique))
+    cur.execute(sql(_SEE_EVENTS.format(rows=rows)), [v for key in unique for v in (key, now)])
+    return int(cur.rowcount) == len(unique)
 
 
 class Pruner:

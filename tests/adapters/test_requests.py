@@ -19,7 +19,7 @@ from adapters.requests import (
 )
 from bot.errors import QuestionError
 from bot.fake import FakeBot
-from bot.models import Answer, ArticleRef
+from bot.models import Answer, ArticleRef, Help
 
 NOW = datetime(2026, 2, 14, 12, 0, tzinfo=UTC)
 
@@ -87,8 +87,19 @@ def test_call_unexpected_error_is_logged_and_not_shown(caplog: pytest.LogCapture
 
 
 def test_call_refuses_requests_the_core_has_no_part_in() -> None:
-    with pytest.raises(ValueError, match="help"):
-        call(FakeBot(), Request("help"))
+    with pytest.raises(ValueError, match="usage"):
+        call(FakeBot(), Request("usage"))
+    with pytest.raises(ValueError, match="quit"):
+        call(FakeBot(), Request("quit"))
+
+
+def test_call_help_is_the_cores_help_value() -> None:
+    refs = tuple(ArticleRef(f"a{i}", f"Article {i}", None, None, None) for i in range(2))
+    bot = FakeBot(articles=refs)
+    result = call(bot, Request("help"))
+    assert isinstance(result, Help) and result.articles == 2
+    assert [c.name for c in result.commands] == ["ask", "search", "sources", "digest"]
+    assert bot.calls == [("help", None)]
 
 
 def test_call_and_render_a_failing_render_still_gives_the_failure_note(

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from bot.service import TeamBot
 from tests.conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cli-data")
+def data_dir(
+    tmp_path_factory: pytest.TempPathFactory, seeds_bot: TeamBot, seeds_data: Path
+) -> Path:
+    """The module's data directory, starting from the seeds' index cache (see
+    ``cached_index``): every run here loads it, none pays for a build."""
+    data = tmp_path_factory.mktemp("cli-data")
+    shutil.copytree(seeds_data / "index", data / "index")
+    return data
 
 
 def run(

@@ -14,8 +14,8 @@ from tests.cli.test_cli import run
 from tests.console.test_repl import Terminal, _env
 
 
-def test_default_digest_json_schema(tmp_path: Path) -> None:
-    out = run("digest", "--json", data_dir=tmp_path)
+def test_default_digest_json_schema(cached_index: Path) -> None:
+    out = run("digest", "--json", data_dir=cached_index)
     assert out.returncode == 0, out.stderr
     obj = json.loads(out.stdout)
     assert list(obj) == ["since", "until", "stories"]
@@ -28,22 +28,22 @@ def test_default_digest_json_schema(tmp_path: Path) -> None:
     assert sum(len(s["articles"]) for s in obj["stories"]) == 5
 
 
-def test_digest_for_a_date_in_text(tmp_path: Path) -> None:
-    out = run("digest", "--date", "2026-02-14", data_dir=tmp_path)
+def test_digest_for_a_date_in_text(cached_index: Path) -> None:
+    out = run("digest", "--date", "2026-02-14", data_dir=cached_index)
     assert out.returncode == 0
     assert out.stdout.startswith("Digest for 2026-02-14: 1 story\n\n1. ")
     assert "It's been a big" in out.stdout and "Spring Festival AI Blitz" in out.stdout
     assert "Sources (2):" in out.stdout
 
 
-def test_digest_days_in_json_and_an_empty_range(tmp_path: Path) -> None:
+def test_digest_days_in_json_and_an_empty_range(cached_index: Path) -> None:
     out = run(
-        "digest", "--since", "2026-01-01", "--until", "2026-01-31", "--json", data_dir=tmp_path
+        "digest", "--since", "2026-01-01", "--until", "2026-01-31", "--json", data_dir=cached_index
     )
     obj = json.loads(out.stdout)
     assert (obj["since"], obj["until"]) == ("2026-01-01", "2026-01-31")
     assert [a["article_id"][:3] for s in obj["stories"] for a in s["articles"]] == ["004"]
-    empty = run("digest", "--date", "2020-01-01", data_dir=tmp_path)
+    empty = run("digest", "--date", "2020-01-01", data_dir=cached_index)
     assert empty.returncode == 0 and empty.stdout.strip() == "Nothing new for 2020-01-01."
 
 

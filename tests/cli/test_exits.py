@@ -18,10 +18,10 @@ def _refused(out: subprocess.CompletedProcess[str]) -> str:
     return out.stderr
 
 
-def test_damaged_state_database(tmp_path: Path) -> None:
-    assert run("digest", data_dir=tmp_path).returncode == 0
-    damage(tmp_path / SQLITE_NAME)
-    stderr = _refused(run("digest", data_dir=tmp_path))
+def test_damaged_state_database(cached_index: Path) -> None:
+    assert run("digest", data_dir=cached_index).returncode == 0
+    damage(cached_index / SQLITE_NAME)
+    stderr = _refused(run("digest", data_dir=cached_index))
     assert "database disk image is malformed: the file is damaged; move it away" in stderr
 
 
@@ -46,7 +46,7 @@ def test_corpus_path_too_long_for_the_system(tmp_path: Path) -> None:
         ("postgresql://u@127.0.0.1:1/db?password=Pg#S3cret", "?password=***: connection"),
     ],
 )
-def test_state_url_refused_without_its_password(url: str, message: str, tmp_path: Path) -> None:
-    stderr = _refused(run("digest", data_dir=tmp_path, TEAMBOT_STATE_URL=url))
+def test_state_url_refused_without_its_password(url: str, message: str, cached_index: Path) -> None:
+    stderr = _refused(run("digest", data_dir=cached_index, TEAMBOT_STATE_URL=url))
     assert message in stderr
     assert "S3cret" not in stderr

@@ -34,8 +34,18 @@ def test_session_turns_the_fake_bots_error_into_its_message() -> None:
     assert "the question is empty" in seen
 
 
+def test_session_help_is_the_fake_bots_help_rendered() -> None:
+    fake = FakeBot(articles=(REF,))
+    seen = ConsoleSession(fake, digest_stories=10).ask("/help")
+    assert "I know 1 article. Type a question" in seen and "/digest [DATE]" in seen
+    assert fake.calls == [("help", None)]
+
+
 def test_fake_and_real_bots_both_fit_the_protocol(seeds_bot: TeamBot) -> None:
     bots: list[Bot] = [FakeBot(), seeds_bot]  # mypy checks the fit; this checks it runs
     for bot in bots:
         assert bot.search("rynnbrain", 1).query == "rynnbrain"
         assert bot.clock().tzinfo is not None
+        info = bot.help()
+        assert info.articles == len(bot.sources())
+        assert info.command("digest").forms == ("today", "yesterday", "YYYY-MM-DD")

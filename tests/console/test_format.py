@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from adapters.console import format as fmt
 from bot.models import Answer, ArticleRef, Citation, Digest, Hit, Passage, SearchResult, Story
+from tests.adapters.help_value import ODD_HELP
 
 REF = ArticleRef("a1", "Kling Ships", "https://k.example/1", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "Untitled Notes", None, None, None)
@@ -163,3 +164,14 @@ def test_only_web_urls_are_shown() -> None:
     odd = ArticleRef("o", "Odd", "javascript:alert(1)", None, None)
     out = fmt.answer_text(Answer("q", True, "x", (Citation(odd, "x"),)))
     assert "javascript" not in out and out.endswith("[1] Odd")
+
+
+def test_help_text_lays_out_the_cores_commands_in_console_syntax() -> None:
+    text = fmt.render(ODD_HELP, full=3)
+    assert text.startswith("I read the newsletter & answer <questions>.\n\n")
+    assert 'I know 1,234 articles. Type a question and press Enter, e.g. "who bought whom?"' in text
+    assert "  /search PHRASE  hits for a phrase\n" in text
+    assert "  /sources        the whole shelf\n" in text
+    assert "  /digest [DAY]   what came out\n                  (DAY: today or DD.MM.)\n" in text
+    assert text.endswith("  /help           this help\n  /quit           leave (Ctrl-D works too)")
+    assert "/ask" not in text  # a question is typed as it is

@@ -20,6 +20,7 @@ def _env(data_dir: Path) -> dict[str, str]:
     return environ
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_piped_session_answers_in_order_without_prompts(tmp_path: Path) -> None:
     lines = "What is a VLA model?\n/sources\n/search Qinglong\n/quit\nnever read\n"
     out = subprocess.run(
@@ -40,6 +41,7 @@ def test_piped_session_answers_in_order_without_prompts(tmp_path: Path) -> None:
     assert "never read" not in out.stdout
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "bot", "console"],
@@ -144,6 +146,7 @@ class Terminal:
 
 
 @pytest.mark.skipif(not hasattr(pty, "fork"), reason="needs a POSIX pseudo-terminal")
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_person_at_a_terminal_asks_and_quits(tmp_path: Path) -> None:
     term = Terminal([sys.executable, "-m", "bot", "console"], _env(tmp_path))
     term.expect("Ask a question, or /help for commands.")

@@ -38,4 +38,4 @@ def test_session_makes_one_core_call_per_request() -> None:
     session.handle("/digest yesterday")
     session.handle("/help")
     session.handle("/search nothing")
-    assert [kind for kind, _ in bot.calls] == ["digest", "search"]
+    assert [kind for kind, _ in bot.calls] == ["digest", "help", "search"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.console.session import ConsoleSession
-from adapters.wording import ABOUT
+from bot.help import ABOUT
 from bot.service import TeamBot
 
 

@@ -23,8 +23,8 @@ CORE = Path(bot.__file__).parent
 #: with everything inside it. Decided from what each one needs: the value objects,
 #: errors, logs and the clock need nothing; text, state and the models' loading need
 #: only those; search reads the corpus; answers and digests search; settings check a
-#: digest schedule; the service answers and digests; the live bot reloads a service;
-#: bootstrap wires it all.
+#: digest schedule, and help names the days a digest takes; the service answers and
+#: digests; the live bot reloads a service; bootstrap wires it all.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot", "bot.errors", "bot.logs", "bot.signals", "bot.clock", "bot.models", "bot.progress"),
     ("bot.text", "bot.state", "bot.embed"),
@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.search",),
     ("bot.answer",),
     ("bot.digest",),
-    ("bot.settings", "bot.protocol", "bot.fake"),
+    ("bot.settings", "bot.help", "bot.protocol", "bot.fake"),
     ("bot.service",),
     ("bot.live",),
     ("bot.bootstrap", "bot.__main__"),  # ``python -m bot`` finds the CLI by entry point

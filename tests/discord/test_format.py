@@ -6,6 +6,7 @@ from datetime import date
 
 from adapters.discord import format as fmt
 from bot.models import Answer, ArticleRef, Citation
+from tests.adapters.help_value import ODD_HELP
 
 REF = ArticleRef("a1", "Kling *3.0*", "https://k.example/a", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "Plain [title]", None, None, None)
@@ -147,3 +148,13 @@ def test_a_page_of_sources_with_huge_titles_stays_within_an_embed() -> None:
     (embed,) = reply.embeds
     assert len(embed["description"]) <= fmt.DESCRIPTION_CHARS
     assert fmt.embed_size(embed) <= fmt.MESSAGE_EMBED_CHARS and reply.more is not None
+
+
+def test_help_renders_the_cores_commands_in_discord_syntax() -> None:
+    raw = fmt.help_text(ODD_HELP)
+    assert raw.startswith("I read the newsletter & answer <questions>.\n\nI know 1,234 articles.\n")
+    assert "• Ask: mention me with a query text, send me a DM, or use /ask query text: …" in raw
+    assert "• /digest [day: today or DD.MM.]: what came out\n• /sources: the whole shelf\n" in raw
+    assert raw.endswith("• help: this text") and "/search" not in raw
+    (reply,) = fmt.render(ODD_HELP)
+    assert reply.content == fmt.cut(fmt.escape(raw), fmt.CONTENT_CHARS) and not reply.embeds

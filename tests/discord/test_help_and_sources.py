@@ -10,7 +10,7 @@ import pytest
 
 from adapters.digest_pages import SOURCES_PAGE
 from adapters.discord.more import PREFIX, SOURCES_LABEL
-from adapters.wording import ABOUT
+from bot.help import ABOUT
 from bot.service import TeamBot
 from tests.adapters.many_articles import use_many_articles
 from tests.discord.conftest import Connected, connect, disconnect

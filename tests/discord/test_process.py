@@ -40,6 +40,7 @@ def _start_bot(env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_missing_token_exits_2_naming_it(tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "bot", "discord"],
@@ -51,6 +52,7 @@ def test_missing_token_exits_2_naming_it(tmp_path: Path) -> None:
     assert out.returncode == 2 and "DISCORD_TOKEN is not set" in out.stderr
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_rejected_token_exits_2_without_showing_it(fake: FakeDiscord, tmp_path: Path) -> None:
     env = {
         "DISCORD_TOKEN": BAD_TOKEN,
@@ -71,6 +73,7 @@ def test_rejected_token_exits_2_without_showing_it(fake: FakeDiscord, tmp_path: 
     assert BAD_TOKEN not in out.stderr + out.stdout and "Traceback" not in out.stderr
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_bad_digest_channel_is_refused_at_start(tmp_path: Path) -> None:
     env = {
         "DISCORD_TOKEN": TOKEN,
@@ -111,6 +114,7 @@ def test_poster_before_connecting_fails_so_the_scheduler_retries() -> None:
         )
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_discord_process_posts_the_scheduled_digest_and_stops_cleanly(
     fake: FakeDiscord, loop: LoopThread, tmp_path: Path
 ) -> None:

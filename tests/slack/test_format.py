@@ -6,8 +6,10 @@ from datetime import date
 
 from adapters.guards import RateLimiter, Seen
 from adapters.redact import RedactSecrets
+from adapters.requests import Failure
 from adapters.slack import format as fmt
 from bot.models import Answer, ArticleRef, Citation
+from tests.adapters.help_value import ODD_HELP
 
 REF = ArticleRef("a1", "Kling & <Co>", "https://k.example/a?b=1&c=2", "k.example", date(2026, 2, 7))
 BARE = ArticleRef("b2", "No Link <!here>", None, None, None)
@@ -239,3 +241,22 @@ def test_a_page_of_sources_with_huge_urls_still_fits_one_message() -> None:
 def test_sources_of_an_empty_corpus() -> None:
     (message,) = fmt.sources_messages([])
     assert [o["text"] for o in _mrkdwn(message)] == ["*No articles.*"]
+
+
+def test_help_renders_the_cores_commands_in_slack_syntax_escaped() -> None:
+    (message,) = fmt.render(ODD_HELP)
+    (block,) = message["blocks"]
+    text = block["text"]["text"]
+    assert text == fmt.ack_text(ODD_HELP)
+    assert text.startswith("I read the newsletter &amp; answer &lt;questions&gt;.\n\n")
+    assert (
+        "I know 1,234 articles.\n• Ask: `/ask who bought whom?`, mention me with a query text"
+        in text
+    )
+    assert "• /digest [today | DD.MM.]: what came out\n• /sources: the whole shelf\n" in text
+    assert text.endswith("• help: this text") and "/search" not in text  # no such slash command
+    assert message["text"].startswith("I read the newsletter &amp; answer")
+
+
+def test_ack_text_is_a_failures_note_escaped() -> None:
+    assert fmt.ack_text(Failure("Sorry: <no>")) == "Sorry: &lt;no&gt;"

@@ -13,7 +13,7 @@ import pytest
 
 from adapters.digest_pages import SOURCES_PAGE
 from adapters.slack.format import SOURCES_ACTION
-from adapters.wording import ABOUT
+from bot.help import ABOUT
 from bot.service import TeamBot
 from tests.adapters.many_articles import use_many_articles
 from tests.slack.conftest import Running, live, shutdown, slack_settings, start

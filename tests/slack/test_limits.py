@@ -136,6 +136,7 @@ def _run_slack(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ),
     ],
 )
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_missing_tokens_exit_2_naming_them(
     env: dict[str, str], message: str, tmp_path: Path
 ) -> None:
@@ -158,6 +159,7 @@ def test_missing_tokens_exit_2_naming_them(
         ),
     ],
 )
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_rejected_tokens_exit_2_without_showing_them(
     fake: FakeSlack, tmp_path: Path, env: dict[str, str], message: str, secret: str
 ) -> None:

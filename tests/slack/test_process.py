@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+
 from tests.digest.conftest import _free_port
 from tests.scheduled_runs import seen_before
 from tests.slack.conftest import BOT_TOKEN
@@ -39,6 +41,7 @@ def _start_bot(fake: FakeSlack, port: int, env: dict[str, str]) -> subprocess.Po
     )
 
 
+@pytest.mark.usefixtures("cached_index")  # tmp_path: the seeds' index, cached
 def test_slack_process_posts_the_scheduled_digest_and_stops_cleanly(
     fake: FakeSlack, loop: LoopThread, tmp_path: Path
 ) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,6 +89,66 @@ def test_concurrent_deliveries_of_one_event_are_new_once(replicas: OpenStore) ->
     for thread in threads:
         thread.join(timeout=60)
     assert new.count(True) == 1 and len(new) == 10
+
+
+class _Interleaved:
+    """A store's connections that run ``meanwhile`` once, right after the first statement
+    on the seen-events table: whatever that store does next comes after it."""
+
+    def __init__(self, inner: Any, meanwhile: Callable[[], object]) -> None:
+        self._inner = inner
+        self._meanwhile: Callable[[], object] | None = meanwhile
+
+    @contextmanager
+    def connection(self, timeout: float | None = None) -> Iterator[Any]:
+        with self._inner.connection(timeout) as conn:
+            yield _Connection(conn, self)
+
+    def after(self, statement: str) -> None:
+        if "seen_events" in statement and self._meanwhile is not None:
+            meanwhile, self._meanwhile = self._meanwhile, None
+            meanwhile()
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _Connection:
+    def __init__(self, conn: Any, hooks: _Interleaved) -> None:
+        self._conn, self._hooks = conn, hooks
+
+    def cursor(self) -> Any:
+        return _Cursor(self._conn.cursor(), self._hooks)
+
+
+class _Cursor:
+    def __init__(self, cur: Any, hooks: _Interleaved) -> None:
+        self._cur, self._hooks = cur, hooks
+
+    def execute(self, statement: str, params: Any = ()) -> Any:
+        result = self._cur.execute(statement, params)
+        self._hooks.after(statement)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
+
+
+def test_another_replicas_check_between_ones_statements_leaves_the_event_new_once(
+    replicas: OpenStore,
+) -> None:
+    """Replica B checks the event's id and message while A is part way through its own
+    check of the same two keys: exactly one of them may answer (it was none when each
+    key had its own statement: each recorded one key first and found the other taken)."""
+    a, b = replicas(), replicas()
+    keys = [_key(), _key()]
+    b_new: list[bool] = []
+    a._connections = _Interleaved(  # noqa: SLF001 - B's check goes between A's statements
+        a._connections,  # noqa: SLF001
+        lambda: b_new.append(b.first_time(list(reversed(keys)), 4000.0)),
+    )
+    a_new = a.first_time(keys, 4000.0)
+    assert len(b_new) == 1 and [a_new, *b_new].count(True) == 1
 
 
 def test_only_postgres_is_shared(replicas: OpenStore, request: pytest.FixtureRequest) -> None:

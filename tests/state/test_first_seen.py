@@ -44,11 +44,12 @@ def test_first_seen_times_are_never_later_than_now_nor_before_loading(
 
 
 def test_first_digest_after_the_state_database_is_deleted_lists_the_stories(
-    tmp_path: Path,
+    cached_index: Path,
 ) -> None:
-    assert run("digest", data_dir=tmp_path).returncode == 0  # builds and caches the index
-    for path in tmp_path.glob(f"{SQLITE_NAME}*"):
+    data = cached_index  # the seeds' index cache, as any earlier run leaves it
+    assert run("digest", data_dir=data).returncode == 0  # and the state it records
+    for path in data.glob(f"{SQLITE_NAME}*"):
         path.unlink()
-    first, second = (json.loads(run("digest", "--json", data_dir=tmp_path).stdout) for _ in "12")
+    first, second = (json.loads(run("digest", "--json", data_dir=data).stdout) for _ in "12")
     assert first["stories"], "the first digest found nothing new"
     assert first["stories"] == second["stories"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters import guards
 from bot.bootstrap import build_bot
 from bot.state.open import open_store
 from tests.conftest import SEEDS, settings_for
@@ -16,11 +17,18 @@ from tests.loop import LoopThread
 from tests.slack.conftest import Running, live, shutdown, slack_settings, start
 from tests.slack.fake_slack import FakeSlack
 
+#: How long a replica waits for the shared store's answer in these tests (seconds).
+WAIT_FOR_THE_STORE = 60.0
+
 
 @pytest.fixture
 def replicas(
-    loop: LoopThread, postgres_url: str, tmp_path: Path
+    loop: LoopThread, postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Running, Running]]:
+    # What the replicas share is under test here, not each one's fallback when the store
+    # is slow (tests/adapters/test_guards.py): on a loaded machine a check may take over
+    # the usual second, and each replica would then decide alone.
+    monkeypatch.setattr(guards, "SHARED_WAIT", WAIT_FOR_THE_STORE)
     fake = FakeSlack()
     loop.run(fake.start())
     stores = [open_store(postgres_url, tmp_path) for _ in range(2)]
