@@ -60,11 +60,12 @@ class DenseCodes:
         """Every passage's estimated cosine to the unit vector ``query``."""
         dim = len(self.center)
         bits = _signs(query[None, :] @ rotation(dim))[:, 0]
-        hamming = np.bitwise_count(self.words[0] ^ bits[0]).astype(np.uint16)
+        words = np.asarray(self.words)  # a plain view: a memmap's indexing costs more
+        hamming = np.bitwise_count(words[0] ^ bits[0]).astype(np.uint16)
         for j in range(1, len(bits)):
-            hamming += np.bitwise_count(self.words[j] ^ bits[j])
+            hamming += np.bitwise_count(words[j] ^ bits[j])
         cosine = np.cos(np.pi * np.arange(dim + 1) / dim).astype(np.float32)
-        estimate: npt.NDArray[np.float32] = cosine[hamming]
+        estimate: npt.NDArray[np.float32] = np.take(cosine, hamming)
         estimate *= self.norms
         estimate += np.float32(query @ self.center)
         return estimate

@@ -55,7 +55,8 @@ class DenseView:
             if len(mine):
                 matrix = part.segment.dense
                 assert matrix is not None
-                pieces.append(matrix[part.passages[mine - part.base]] @ q)
+                rows = np.take(np.asarray(matrix), part.passages[mine - part.base], axis=0)
+                pieces.append(rows @ q)
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
     def rows(self, start: int, end: int) -> npt.NDArray[np.float32]:
