@@ -21,6 +21,7 @@ from bot.search.index import SearchIndex
 from bot.search.open import index_config, open_index
 from bot.search.store import Commit
 from bot.search.update import IndexConfig, build, merge, update, view
+from tests.bench_scripts import load_bench_script
 from tests.core.test_segments import QUERIES, _article
 
 STATIC = LazyModel("bundled", "static")
@@ -128,3 +129,20 @@ def test_codes_follow_updates_deletions_and_merges(
     _assert_candidates_give_the_exact_ranking(view(config, merged), k=5)
     reopened = open_index(config)
     _assert_candidates_give_the_exact_ranking(view(config, reopened.commit), k=5)
+
+
+def test_the_candidate_fit_reruns_on_a_small_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recall = load_bench_script("dense_recall")
+    corpus = _corpus(tmp_path, 60, seed=11)
+    config = replace(_config(corpus, tmp_path / "data"), directory=None)
+    index = view(config, build(config, scan(corpus)))
+    approx, exact = Retriever(index, STATIC, 0.35), Retriever(index, STATIC, 0.35, exact=True)
+    results: dict[int, dict[str, list[float]]] = {}
+    for value in (1, 2, hybrid.CANDIDATES_PER_RESULT):
+        monkeypatch.setattr(hybrid, "CANDIDATES_PER_RESULT", value)
+        results[value] = {"sample": recall.overlaps(approx, exact, MORE_QUERIES)}
+    assert min(results[1]["sample"]) < 1.0  # one candidate a passage misses some
+    chosen = recall.choose(results)
+    assert chosen is not None and chosen <= hybrid.CANDIDATES_PER_RESULT
