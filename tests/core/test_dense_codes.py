@@ -16,6 +16,7 @@ from bot.embed.lazy import LazyModel
 from bot.search import hybrid
 from bot.search import update as update_module
 from bot.search.codes import encode
+from bot.search.dense import best
 from bot.search.hybrid import Retriever
 from bot.search.index import SearchIndex
 from bot.search.open import index_config, open_index
@@ -146,3 +147,12 @@ def test_the_candidate_fit_reruns_on_a_small_sample(
     assert min(results[1]["sample"]) < 1.0  # one candidate a passage misses some
     chosen = recall.choose(results)
     assert chosen is not None and chosen <= hybrid.CANDIDATES_PER_RESULT
+
+
+@pytest.mark.parametrize("size,count", [(10, 3), (1000, 1), (5000, 100), (140_000, 500)])
+def test_best_keeps_the_highest_scores(size: int, count: int) -> None:
+    rng = np.random.default_rng(size)
+    for scores in (rng.random(size), rng.integers(0, 50, size).astype(np.float64)):  # ties too
+        chosen = best(scores, count)
+        assert len(chosen) == len(set(chosen.tolist())) == count
+        np.testing.assert_array_equal(np.sort(scores[chosen]), np.sort(scores)[-count:])
