@@ -41,6 +41,7 @@ pytest: $(DEVSTAMP)
 bench: $(DEVSTAMP)
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/scifact.py
+	$(BIN)/python bench/dense_recall.py
 	$(BIN)/python bench/cli_latency.py
 	$(BIN)/python bench/answers.py
 	$(BIN)/python bench/stories.py

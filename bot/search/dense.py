@@ -45,6 +45,32 @@ def top_k(
     return sorted(top.tolist(), key=lambda i: (-float(scores[i]), int(order[i])))
 
 
+#: ``best`` finds its threshold in every ``SAMPLE_STRIDE``-th score: a sixteenth of
+#: the work of a selection over all of them (140,000 estimates: about 0.1 ms, not 1.4).
+SAMPLE_STRIDE = 16
+#: How many more scores than asked for the sample's threshold aims to keep: the
+#: count above a sample quantile varies; with twice as many expected, falling short
+#: (which costs a full selection, not a wrong result) is rare.
+SAMPLE_MARGIN = 2
+
+
+def best(scores: npt.NDArray[np.floating[Any]], count: int) -> npt.NDArray[np.int64]:
+    """The indices of the ``count`` highest ``scores``, in no order (the set
+    ``np.argpartition`` would give, found mostly in a sample)."""
+    if count >= len(scores):
+        return np.arange(len(scores), dtype=np.int64)
+    sample = scores[::SAMPLE_STRIDE]
+    keep = -(-SAMPLE_MARGIN * count // SAMPLE_STRIDE)
+    if keep < len(sample):
+        threshold = np.partition(sample, len(sample) - keep)[len(sample) - keep]
+        above = np.flatnonzero(scores >= threshold)
+        if len(above) >= count:  # so the count-th highest score is above it too
+            if len(above) == count:
+                return above
+            return above[np.argpartition(-scores[above], count - 1)[:count]]
+    return np.argpartition(-scores, count - 1)[:count].astype(np.int64)
+
+
 def embed_passages(texts: Iterable[str], embedder: Embedder, ident: str) -> DenseVectors:
     """Embeds every passage text, in chunks."""
     chunks: list[npt.NDArray[np.float32]] = []

@@ -36,8 +36,9 @@ from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger("teambot")
 
-#: 4: segments, commits and a stored listing (3: one index with file checksums).
-FORMAT = 4
+#: 5: segments keep their dense vectors' sign codes (4: segments, commits and a
+#: stored listing; 3: one index with file checksums).
+FORMAT = 5
 
 
 @dataclass(frozen=True, slots=True)

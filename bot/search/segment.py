@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.models import ArticleRef
+from bot.search.codes import DenseCodes
 
 #: Term frequencies are stored in 16 bits: a passage is about 100 words
 #: (``PASSAGE_WORDS``), so a count this high only comes from one runaway sentence,
@@ -83,6 +84,7 @@ class Segment:
         lengths: each passage's number of index terms (BM25's document length).
         postings: the term-major postings.
         dense: one unit vector per passage, or ``None`` when no embedding model is on.
+        codes: the vectors' sign codes (``bot.search.codes``), with ``dense``.
         words: reads the segment's surface words and their counts (for spelling).
     """
 
@@ -98,6 +100,7 @@ class Segment:
         postings: Postings,
         dense: npt.NDArray[np.float32] | None,
         words: Callable[[], dict[str, int]],
+        codes: DenseCodes | None = None,
     ) -> None:
         self.refs = refs
         self.files = files
@@ -108,6 +111,7 @@ class Segment:
         self.lengths = lengths
         self.postings = postings
         self.dense = dense
+        self.codes = codes
         self.words = words
         self.starts = np.searchsorted(article_of, np.arange(len(refs) + 1)).astype(np.int64)
         self.total_length = int(lengths.sum(dtype=np.int64))

@@ -11,15 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from bot.search import integrity
+from bot.search.codes import DenseCodes
 from bot.search.jsonfile import read_json, write_json
 from bot.search.segment import BlobTexts, FileColumn, Postings, RefTable, Segment, ref_to_json
 
 #: The files whose arrays are loaded whole: small (one entry a passage) and needed
 #: by every query; the rest are memory-mapped and paged in as touched.
 _TEXTS, _REFS = "texts.bin", "refs.jsonl"
+#: The dense vectors' sign codes (``bot.search.codes``), written with the vectors.
+_CODE_WORDS, _CODE_NORMS, _CODE_CENTER = "codes.npy", "code_norms.npy", "code_center.npy"
 
 
 class SegmentMismatch(ValueError):
@@ -52,6 +54,10 @@ def save_segment(segment: Segment, directory: Path) -> None:
     write_json(directory / "words.json", segment.words())
     if segment.dense is not None:
         np.save(directory / "dense.npy", segment.dense)
+    if segment.codes is not None:
+        np.save(directory / _CODE_WORDS, segment.codes.words)
+        np.save(directory / _CODE_NORMS, segment.codes.norms)
+        np.save(directory / _CODE_CENTER, segment.codes.center)
     manifest = {
         "articles": len(segment.refs),
         "passages": segment.passage_count,
@@ -91,6 +97,7 @@ def load_segment(directory: Path, *, dense: bool) -> Segment:
         tfs=_load(directory / "tfs.npy", mmap=True),
     )
     vectors = _load(directory / "dense.npy", mmap=True) if dense else None
+    codes = _load_codes(directory) if dense else None
     words_file = directory / "words.json"
     segment = Segment(
         refs=refs,
@@ -103,6 +110,7 @@ def load_segment(directory: Path, *, dense: bool) -> Segment:
         postings=postings,
         dense=vectors,
         words=lambda: {str(k): int(v) for k, v in read_json(words_file, dict).items()},
+        codes=codes,
     )
     _check(segment, manifest, dense)
     return segment
@@ -123,18 +131,29 @@ def _check(segment: Segment, manifest: dict[str, Any], dense: bool) -> None:
             or (0 <= int(segment.article_of.min()) and int(segment.article_of.max()) < articles)
         )
         and (n == 0 or int(segment.heading_of.max()) < len(segment.headings))
-        and (not dense or (bool(manifest["dense"]) and _dense_fits(segment.dense, n)))
+        and (not dense or (bool(manifest["dense"]) and _dense_fits(segment, n)))
     )
     if not fits:
         raise SegmentMismatch("the segment's arrays do not fit together")
 
 
-def _dense_fits(matrix: npt.NDArray[np.float32] | None, n: int) -> bool:
+def _dense_fits(segment: Segment, n: int) -> bool:
+    matrix, codes = segment.dense, segment.codes
     return (
         matrix is not None
         and matrix.ndim == 2
         and matrix.shape[0] == n
         and matrix.dtype == np.float32
+        and codes is not None
+        and codes.fits(n, matrix.shape[1])
+    )
+
+
+def _load_codes(directory: Path) -> DenseCodes:
+    return DenseCodes(
+        words=_load(directory / _CODE_WORDS, mmap=True),
+        norms=_load(directory / _CODE_NORMS),
+        center=_load(directory / _CODE_CENTER),
     )
 
 

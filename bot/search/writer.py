@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from bot.models import ArticleRef, CorpusWarning
 from bot.search.chunks import Chunk
+from bot.search.codes import encode
 from bot.search.segment import BlobTexts, Postings, RefTable, Segment, ref_to_json
 from bot.text.tokenize import surface_words
 
@@ -153,6 +154,7 @@ class SegmentWriter:
         if dense and vectors is None:
             vectors = np.zeros((0, 1), dtype=np.float32)
         words = dict(self._words)
+        dense_matrix = np.ascontiguousarray(vectors) if vectors is not None else None
         return Segment(
             refs=self._rows.table() or tuple(self._refs),
             files=tuple(self._files),
@@ -162,8 +164,9 @@ class SegmentWriter:
             texts=self._texts.sequence(),
             lengths=_concat(self._lengths, np.int32),
             postings=postings,
-            dense=np.ascontiguousarray(vectors) if vectors is not None else None,
+            dense=dense_matrix,
             words=lambda: words,
+            codes=encode(dense_matrix) if dense_matrix is not None else None,
         )
 
 

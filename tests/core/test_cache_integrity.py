@@ -104,6 +104,9 @@ def _flip(path: Path, at: float = 0.5, count: int = 8) -> None:
 
 NPY_FILES = [
     "article_of.npy",
+    "code_center.npy",
+    "code_norms.npy",
+    "codes.npy",
     "dense.npy",
     "docs.npy",
     "heading_of.npy",
