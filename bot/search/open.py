@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot import __version__
 from bot.corpus.listing import Changes, diff, quick_scan, scan
 from bot.embed.lazy import LazyModel
@@ -71,6 +73,9 @@ def expected_manifest(dense: str = "off") -> dict[str, Any]:
         "code": code_digest(),
         "dense": dense,
         "passage_words": PASSAGE_WORDS,
+        # The sign codes' rotation comes from numpy's generator and QR, which a numpy
+        # release may change: codes written under another version are rebuilt.
+        "numpy": np.__version__,
     }
 
 

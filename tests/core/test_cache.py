@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -246,6 +247,7 @@ def test_corrupt_cache_is_rebuilt_not_trusted(
         ("__version__", "0.0.0-another", "teambot"),
         ("code_digest", lambda: "0" * 16, "code"),
         ("PASSAGE_WORDS", index_open.PASSAGE_WORDS + 1, "passage_words"),
+        ("np", SimpleNamespace(__version__="1.0.0-another"), "numpy"),  # the codes' rotation
     ],
 )
 def test_cache_from_another_version_is_rebuilt(
