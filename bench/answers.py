@@ -134,7 +134,7 @@ def main() -> int:
             ("SQuAD-dev (answer or abstain)", SQUAD / "corpus.jsonl", squad_cases()),
             ("Team chat (seed articles)", SEEDS, chat_cases()),
         ):
-            if args.only and not name.lower().startswith(args.only):
+            if args.only and args.only != cases[0].set:
                 continue
             settings = Settings(
                 corpus=corpus,
