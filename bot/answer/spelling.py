@@ -1,12 +1,16 @@
 """Corrects question words the corpus has never seen against the words it has.
 
-"rynnbrian" becomes "rynnbrain", "seedence" "seedance", "glm5" "glm-5". Only a
-word that no passage holds is touched; a word the corpus knows is never changed.
+"rynnbrian" becomes "rynnbrain", "seedence" "seedance", "glm5" "glm-5". A word
+that is no misspelling of a corpus word but begins one is read as its chat
+abbreviation: "params" becomes "parameters", "specs" "specifications" (the
+commonest corpus word it begins). Only a word that no passage holds is touched;
+a word the corpus knows is never changed.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -22,6 +26,10 @@ MIN_CORRECTABLE = 4
 #: ``LONG_WORD`` letters gets 1, since two edits turn most short words into others.
 MAX_EDITS = 2
 LONG_WORD = 8
+#: An abbreviation is read as a longer word only from this many letters (plural
+#: "s" aside): "spec", "param", "info" begin few words; three letters ("inf",
+#: "par") begin hundreds, so the guess would be noise.
+MIN_ABBREVIATION = 4
 _JOINERS = re.compile(r"[-.]")
 
 
@@ -53,6 +61,8 @@ class Speller:
         self._tokenize = tokenizer
         self._by_key: dict[str, str] | None = None  # built when a word first needs it
         self._keys: list[str] = []
+        self._sorted: list[str] = []  # the keys in alphabetical order, for prefixes
+        self._rank: dict[str, int] = {}  # a key's place by frequency (0: commonest)
 
     def _table(self) -> dict[str, str]:
         if self._by_key is None:
@@ -64,6 +74,8 @@ class Speller:
                 if len(word) >= MIN_CORRECTABLE - 1:
                     self._by_key.setdefault(_key(word), word)
             self._keys = list(self._by_key)
+            self._rank = {key: n for n, key in enumerate(self._keys)}
+            self._sorted = sorted(self._keys)
         return self._by_key
 
     def correct(self, question: str) -> Correction:
@@ -94,7 +106,22 @@ class Speller:
             return table[key]
         limit = MAX_EDITS if len(key) >= LONG_WORD else 1
         found = process.extractOne(key, self._keys, scorer=OSA.distance, score_cutoff=limit)
-        return table[found[0]] if found else None
+        if found:
+            return table[found[0]]
+        return self._expanded(key.removesuffix("s") if len(key) > MIN_ABBREVIATION else key)
+
+    def _expanded(self, prefix: str) -> str | None:
+        """The commonest corpus word that ``prefix`` begins (and is shorter than)."""
+        if len(prefix) < MIN_ABBREVIATION:
+            return None
+        best: str | None = None
+        for n in range(bisect_left(self._sorted, prefix), len(self._sorted)):
+            key = self._sorted[n]
+            if not key.startswith(prefix):
+                break
+            if len(key) > len(prefix) and (best is None or self._rank[key] < self._rank[best]):
+                best = key
+        return self._by_key[best] if best is not None and self._by_key else None
 
 
 def _key(word: str) -> str:
