@@ -111,7 +111,7 @@ class StaticModel:
         """The texts' vectors, L2-normalised (zero for a text with no known piece)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        chunk_lists = [_NOT_BERT_SPACE.sub("", text).split() for text in texts]
+        chunk_lists = [_NOT_BERT_SPACE.sub("", _folded(text)).split() for text in texts]
         flat = list(itertools.chain.from_iterable(chunk_lists))
         per_text = np.fromiter(map(len, chunk_lists), dtype=np.int64, count=len(texts))
         with self._lock:
@@ -149,7 +149,10 @@ class StaticModel:
         added = np.fromiter(itertools.chain.from_iterable(piece_lists), np.int64, counts.sum())
         self._pieces = np.concatenate([self._pieces, added])
         known.update(zip(new, range(len(known), len(known) + len(new)), strict=True))
-        return np.fromiter(map(known.__getitem__, flat), np.int64, len(flat))
+        if len(known) == len(new):  # the cache started again: every number changed
+            return np.fromiter(map(known.__getitem__, flat), np.int64, len(flat))
+        numbers[missing] = [known[flat[i]] for i in missing]
+        return numbers
 
     def _pool(self, ids: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:
         """Each text's sum of its pieces' rows: a (texts x pieces) count matrix times
@@ -168,6 +171,13 @@ class StaticModel:
         bounds = np.concatenate([[0], np.cumsum(lengths)])
         matrix = csr_array((weights.astype(np.float32), rows, bounds), (len(lengths), self.rows))
         return matrix @ self._table
+
+
+def _folded(text: str) -> str:
+    """An ASCII text in lower case, as the tokenizer's normaliser would make it, so
+    "Kling", "kling" and "KLING" share one cache entry; other texts as they are (the
+    normaliser's Unicode case folding and accent stripping are left to it)."""
+    return text.lower() if text.isascii() else text
 
 
 def _gather(
