@@ -96,22 +96,28 @@ class StaticModel:
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
         self._unknown = _unknown_id(folder / "tokenizer.json")
-        self._pieces: dict[str, tuple[int, ...]] = {}
         self._lock = threading.Lock()  # the cache is shared by the threads that answer
         self.rows, self.dim = (int(n) for n in self._table.shape)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Empties the cache: chunk -> number, and each number's pieces in one array."""
+        self._chunks: dict[str, int] = {}
+        self._starts = np.zeros(0, dtype=np.int64)  # where a chunk's pieces begin
+        self._counts = np.zeros(0, dtype=np.int64)  # how many pieces it has
+        self._pieces = np.zeros(0, dtype=np.int64)
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The texts' vectors, L2-normalised (zero for a text with no known piece)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        chunk_lists = [_NOT_BERT_SPACE.sub("", text).split() for text in texts]
+        chunk_lists = [_NOT_BERT_SPACE.sub("", _folded(text)).split() for text in texts]
+        flat = list(itertools.chain.from_iterable(chunk_lists))
+        per_text = np.fromiter(map(len, chunk_lists), dtype=np.int64, count=len(texts))
         with self._lock:
-            self._learn(chunk_lists)
-            id_lists = [self._ids(chunks) for chunks in chunk_lists]
-        lengths = np.fromiter(map(len, id_lists), dtype=np.int64, count=len(id_lists))
-        ids = np.fromiter(
-            itertools.chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum())
-        )
+            numbers = self._numbers(flat)
+            starts, counts, pieces = self._starts, self._counts, self._pieces
+        ids, lengths = _gather(starts[numbers], counts[numbers], per_text, pieces)
         if self._unknown is not None and ids.size:
             known = ids != self._unknown
             if not known.all():
@@ -123,23 +129,30 @@ class StaticModel:
         unit: npt.NDArray[np.float32] = (sums / np.maximum(norms, 1e-12)).astype(np.float32)
         return unit
 
-    def _learn(self, chunk_lists: list[list[str]]) -> None:
-        """Tokenises, in one call, the batch's chunks the cache does not hold."""
-        pieces = self._pieces
-        missing = {c for chunks in chunk_lists for c in chunks if c not in pieces}
-        if not missing:
-            return
-        if len(pieces) + len(missing) > CACHE_LIMIT:
-            pieces.clear()
-            missing = {c for chunks in chunk_lists for c in chunks}
-        ordered = list(missing)
-        encoded = self._tokenizer.encode_batch_fast(ordered, add_special_tokens=False)
-        pieces.update(zip(ordered, (tuple(e.ids) for e in encoded), strict=True))
-
-    def _ids(self, chunks: list[str]) -> list[int]:
-        """The first ``MAX_TOKENS`` piece ids of a text's chunks (unknown pieces included)."""
-        ids = list(itertools.chain.from_iterable(map(self._pieces.__getitem__, chunks)))
-        return ids[:MAX_TOKENS] if len(ids) > MAX_TOKENS else ids
+    def _numbers(self, flat: list[str]) -> npt.NDArray[np.int64]:
+        """Each chunk's number in the cache, tokenising (in one call) those it lacks."""
+        known = self._chunks
+        numbers = np.fromiter(map(known.get, flat, itertools.repeat(-1)), np.int64, len(flat))
+        missing = np.flatnonzero(numbers < 0)
+        if not len(missing):
+            return numbers
+        new = list(dict.fromkeys(flat[i] for i in missing))
+        if len(known) + len(new) > CACHE_LIMIT:
+            self._forget()
+            known, new = self._chunks, list(dict.fromkeys(flat))
+        encoded = self._tokenizer.encode_batch_fast(new, add_special_tokens=False)
+        piece_lists = [e.ids for e in encoded]
+        counts = np.fromiter(map(len, piece_lists), np.int64, len(new))
+        base = len(self._pieces)
+        self._starts = np.concatenate([self._starts, base + np.cumsum(counts) - counts])
+        self._counts = np.concatenate([self._counts, counts])
+        added = np.fromiter(itertools.chain.from_iterable(piece_lists), np.int64, counts.sum())
+        self._pieces = np.concatenate([self._pieces, added])
+        known.update(zip(new, range(len(known), len(known) + len(new)), strict=True))
+        if len(known) == len(new):  # the cache started again: every number changed
+            return np.fromiter(map(known.__getitem__, flat), np.int64, len(flat))
+        numbers[missing] = [known[flat[i]] for i in missing]
+        return numbers
 
     def _pool(self, ids: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> Any:
         """Each text's sum of its pieces' rows: a (texts x pieces) count matrix times
@@ -158,6 +171,34 @@ class StaticModel:
         bounds = np.concatenate([[0], np.cumsum(lengths)])
         matrix = csr_array((weights.astype(np.float32), rows, bounds), (len(lengths), self.rows))
         return matrix @ self._table
+
+
+def _folded(text: str) -> str:
+    """An ASCII text in lower case, as the tokenizer's normaliser would make it, so
+    "Kling", "kling" and "KLING" share one cache entry; other texts as they are (the
+    normaliser's Unicode case folding and accent stripping are left to it)."""
+    return text.lower() if text.isascii() else text
+
+
+def _gather(
+    starts: npt.NDArray[np.int64],
+    counts: npt.NDArray[np.int64],
+    per_text: npt.NDArray[np.int64],
+    pieces: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The piece ids of a batch's chunks in order (chunk ``i``'s are ``pieces[starts[i]:
+    starts[i] + counts[i]]``; text ``t`` has ``per_text[t]`` chunks), each text cut at
+    ``MAX_TOKENS`` pieces, with each text's number of pieces."""
+    total = int(counts.sum())
+    into = np.cumsum(counts) - counts  # where each chunk's pieces go in the output
+    ids = pieces[np.repeat(starts - into, counts) + np.arange(total)]
+    edges = np.concatenate([[0], np.cumsum(counts)])[np.concatenate([[0], np.cumsum(per_text)])]
+    first, lengths = edges[:-1], np.diff(edges)
+    if (lengths > MAX_TOKENS).any():
+        position = np.arange(total) - np.repeat(first, lengths)
+        ids = ids[position < MAX_TOKENS]
+        lengths = np.minimum(lengths, MAX_TOKENS)
+    return ids, lengths
 
 
 def _unknown_id(tokenizer_file: Path) -> int | None:

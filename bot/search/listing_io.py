@@ -59,7 +59,9 @@ def save_listing(directory: Path, listing: Listing) -> None:
     stamps = np.asarray(
         [(s.size, s.mtime_ns, s.ctime_ns) for s in listing.files.values()], dtype=np.int64
     ).reshape(len(names), 3)
-    (directory / NAMES).write_text("\n".join(names), encoding="utf-8")
+    # Each name ends with a NUL, the one character no file name holds: a single-file
+    # corpus's one name is "", and a newline is legal in a name.
+    (directory / NAMES).write_text("".join(f"{name}\0" for name in names), encoding="utf-8")
     np.save(directory / STAMPS, stamps)
     head = {"root": listing.root, "taken_ns": listing.taken_ns, "dirs": dict(listing.dirs)}
     write_json(directory / HEAD, head)
@@ -73,7 +75,9 @@ def load_listing(directory: Path) -> Listing:
     """
     head = read_json(directory / HEAD, dict)
     text = (directory / NAMES).read_text(encoding="utf-8")
-    names = text.split("\n") if text else []
+    if text and not text.endswith("\0"):
+        raise ValueError("the listing's names are not terminated")
+    names = text.split("\0")[:-1]
     stamps = np.load(directory / STAMPS, allow_pickle=False)
     if stamps.dtype != np.int64:
         raise ValueError("the listing's stamps are not integers")

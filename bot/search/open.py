@@ -38,9 +38,10 @@ from bot.text.tokenize import Tokenizer
 
 log = logging.getLogger("teambot")
 
-#: 5: segments keep their dense vectors' sign codes (4: segments, commits and a
-#: stored listing; 3: one index with file checksums).
-FORMAT = 5
+#: 6: the stored listing's names end with NULs (5: segments keep their dense
+#: vectors' sign codes; 4: segments, commits and a stored listing; 3: one index
+#: with file checksums).
+FORMAT = 6
 
 
 @dataclass(frozen=True, slots=True)

@@ -374,3 +374,21 @@ def test_switching_the_embedding_model_rebuilds(
     bot, messages = _start(corpus, data, caplog, embed_model="off")
     assert any("changed: dense" in m for m in messages)
     assert bot.retriever.index.dense is None
+
+
+def test_a_single_file_corpus_loads_its_cache(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A one-file corpus lists one file named "" (the corpus is its own root); the
+    stored listing must keep that name, or every start calls the cache damaged."""
+    corpus = tmp_path / "articles.jsonl"
+    corpus.write_text(
+        '{"id": "a", "title": "Kling 3.0", "text": "Kuaishou released Kling 3.0 this week."}\n'
+    )
+    data = tmp_path / "data"
+    _start(corpus, data, caplog)
+    (before,) = _segments(data)
+    bot, messages = _start(corpus, data, caplog)
+    assert not _rebuilt(messages)
+    assert not any(r.levelno >= logging.WARNING for r in caplog.records)
+    assert _segments(data) == [before] and bot.search("Kling").hits
