@@ -3,7 +3,9 @@ a command says, and the phrases every formatter uses."""
 
 from __future__ import annotations
 
-from bot.models import Digest
+from collections.abc import Callable
+
+from bot.models import Command, Digest, Help
 
 
 def digest_span(digest: Digest) -> str:
@@ -63,6 +65,22 @@ def command_word(text: str) -> str | None:
 def corpus_size(articles: int) -> str:
     """'I know 1 article.', 'I know 20,000 articles.' (a line of every help text)."""
     return f"I know {articles:,} article{'' if articles == 1 else 's'}."
+
+
+#: The slash commands the chat platforms register besides ``/ask``, as their help
+#: lists them; search is the console's alone.
+CHAT_COMMANDS = ("digest", "sources")
+
+
+def chat_help(info: Help, ask_line: str, usage: Callable[[Command], str]) -> str:
+    """A chat platform's help, raw: what teambot is, how much it knows, how to ask
+    (``ask_line``), then a line per slash command as ``usage`` writes it there."""
+    lines = [info.about, "", corpus_size(info.articles), ask_line]
+    for name in CHAT_COMMANDS:
+        command = info.command(name)
+        lines.append(f"• {usage(command)}: {command.summary}")
+    lines.append("• help: this text")
+    return "\n".join(lines)
 
 
 def sources_heading(total: int, first: int, last: int) -> str:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from scale_children import timed_searches  # noqa: E402
 from synthetic import queries, write_corpus  # noqa: E402
 
 #: Questions answered for the answer latency (each reranks up to 16 sentences).
@@ -68,16 +69,7 @@ def child(
     result = {"seconds": elapsed, "cpu_s": _cpu_seconds()}
     if mode == "query":
         result["verify_s"] = _full_check_seconds(settings)
-        bot.search(questions[0])  # first-touch of memory-mapped pages
-        times = []
-        for question in questions:
-            t0 = time.perf_counter()
-            bot.search(question, k=5)
-            times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        result["p50_ms"] = statistics.median(times)
-        result["p99_ms"] = times[min(len(times) - 1, int(len(times) * 0.99))]
-        result["queries"] = len(times)
+        result |= timed_searches(bot, questions)
         if models != "off":
             bot.ask(questions[0])  # loads the rerank model
             asked = []

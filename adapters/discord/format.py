@@ -22,7 +22,7 @@ from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.requests import Failure, Result, Sources
-from adapters.wording import corpus_size, one_line, sources_heading
+from adapters.wording import chat_help, one_line, sources_heading
 from bot.models import Answer, ArticleRef, Citation, Command, Help
 
 CONTENT_CHARS = 2000
@@ -154,26 +154,15 @@ def render(result: Result) -> list[Reply]:
     raise TypeError(f"Discord's render does not lay out a {type(result).__name__}")
 
 
-#: The slash commands teambot registers in Discord besides ``/ask`` (``client``), as
-#: help lists them; search is the console's alone.
-HELP_COMMANDS = ("digest", "sources")
-
-
 def help_text(info: Help) -> str:
     """Discord's help, raw (``text_reply`` escapes it): what teambot is, then one
     line per way to use it."""
     ask = info.command("ask")
-    lines = [
-        info.about,
-        "",
-        corpus_size(info.articles),
+    return chat_help(
+        info,
         f"• Ask: mention me with a {ask.argument}, send me a DM, or use /ask {ask.argument}: …",
-    ]
-    for name in HELP_COMMANDS:
-        command = info.command(name)
-        lines.append(f"• {_usage(command)}: {command.summary}")
-    lines.append("• help: this text")
-    return "\n".join(lines)
+        _usage,
+    )
 
 
 def _usage(command: Command) -> str:

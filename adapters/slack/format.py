@@ -19,7 +19,7 @@ from adapters.citations import number_citations
 from adapters.digest_pages import sources_page, sources_token
 from adapters.links import web_url
 from adapters.requests import Failure, Result, Sources
-from adapters.wording import corpus_size, one_line, sources_heading
+from adapters.wording import chat_help, one_line, sources_heading
 from bot.models import Answer, ArticleRef, Command, Help
 
 SECTION_CHARS = 3000  # text of one section block or context element
@@ -137,11 +137,6 @@ def render(result: Result) -> list[Message]:
     raise TypeError(f"Slack's render does not lay out a {type(result).__name__}")
 
 
-#: The slash commands teambot registers in Slack besides ``/ask`` (``handlers``), as
-#: help lists them; search is the console's alone.
-HELP_COMMANDS = ("digest", "sources")
-
-
 def ack_text(result: Result) -> str:
     """A slash command's acknowledgement showing ``result`` (help, or a failure's
     note): mrkdwn, escaped.
@@ -159,18 +154,12 @@ def ack_text(result: Result) -> str:
 def _help_plain(info: Help) -> str:
     """Slack's help, raw: what teambot is, then one line per way to use it."""
     ask = info.command("ask")
-    lines = [
-        info.about,
-        "",
-        corpus_size(info.articles),
+    return chat_help(
+        info,
         f"• Ask: `/ask {info.example}`, mention me with a {ask.argument} in a channel, "
         "or send me a DM",
-    ]
-    for name in HELP_COMMANDS:
-        command = info.command(name)
-        lines.append(f"• {_usage(command)}: {command.summary}")
-    lines.append("• help: this text")
-    return "\n".join(lines)
+        _usage,
+    )
 
 
 def _usage(command: Command) -> str:
