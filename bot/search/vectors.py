@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
+from bot.search.codes import DenseCodes
 from bot.search.parts import Parts
+from bot.search.segment import Segment
 
 
 class DenseView:
@@ -21,25 +25,24 @@ class DenseView:
     def similarities(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Cosine similarity of every live passage to the unit vector ``query``."""
         q = query.astype(np.float32)
-        pieces = []
-        for part in self._parts.items:
-            matrix = part.segment.dense
-            assert matrix is not None
-            sims = matrix @ q
-            pieces.append(sims if part.live_passages is None else sims[part.passages])
-        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+        return self._live(lambda segment: _matrix(segment) @ q)
 
     def estimates(self, query: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Every live passage's cosine to the unit vector ``query``, estimated from the
         segments' sign codes (``bot.search.codes``): about 40x less memory read than
         ``similarities``, to choose the passages whose cosine is worth computing."""
         q = query.astype(np.float32)
+        return self._live(lambda segment: _codes(segment).estimate(q))
+
+    def _live(
+        self, per_segment: Callable[[Segment], npt.NDArray[np.float32]]
+    ) -> npt.NDArray[np.float32]:
+        """``per_segment``'s score for every passage of each segment, kept for the
+        live passages only, in live-passage order."""
         pieces = []
         for part in self._parts.items:
-            codes = part.segment.codes
-            assert codes is not None
-            estimates = codes.estimate(q)
-            pieces.append(estimates if part.live_passages is None else estimates[part.passages])
+            scores = per_segment(part.segment)
+            pieces.append(scores if part.live_passages is None else scores[part.passages])
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
     def similarities_of(
@@ -53,9 +56,8 @@ class DenseView:
         for k, part in enumerate(self._parts.items):
             mine = positions[cuts[k] : cuts[k + 1]]
             if len(mine):
-                matrix = part.segment.dense
-                assert matrix is not None
-                rows = np.take(np.asarray(matrix), part.passages[mine - part.base], axis=0)
+                matrix = np.asarray(_matrix(part.segment))
+                rows = np.take(matrix, part.passages[mine - part.base], axis=0)
                 pieces.append(rows @ q)
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
@@ -65,10 +67,8 @@ class DenseView:
         if end <= start:
             return np.zeros((0, 0), dtype=np.float32)
         part, _ = self._parts.of_passage(start)
-        matrix = part.segment.dense
-        assert matrix is not None
         local = part.passages[start - part.base : end - part.base]
-        return np.asarray(matrix[local])
+        return np.asarray(_matrix(part.segment)[local])
 
     @property
     def matrix(self) -> npt.NDArray[np.float32]:
@@ -84,3 +84,13 @@ class DenseView:
                 ]
             )
         )
+
+
+def _matrix(segment: Segment) -> npt.NDArray[np.float32]:
+    assert segment.dense is not None  # a dense view is made only over dense segments
+    return segment.dense
+
+
+def _codes(segment: Segment) -> DenseCodes:
+    assert segment.codes is not None  # written with the vectors
+    return segment.codes
