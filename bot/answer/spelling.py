@@ -108,9 +108,9 @@ class Speller:
         found = process.extractOne(key, self._keys, scorer=OSA.distance, score_cutoff=limit)
         if found:
             return table[found[0]]
-        return self._expanded(key.removesuffix("s") if len(key) > MIN_ABBREVIATION else key)
+        return self._expanded(key.removesuffix("s") if len(key) > MIN_ABBREVIATION else key, table)
 
-    def _expanded(self, prefix: str) -> str | None:
+    def _expanded(self, prefix: str, table: dict[str, str]) -> str | None:
         """The commonest corpus word that ``prefix`` begins (and is shorter than)."""
         if len(prefix) < MIN_ABBREVIATION:
             return None
@@ -121,7 +121,7 @@ class Speller:
                 break
             if len(key) > len(prefix) and (best is None or self._rank[key] < self._rank[best]):
                 best = key
-        return self._by_key[best] if best is not None and self._by_key else None
+        return table[best] if best is not None else None
 
 
 def _key(word: str) -> str:

@@ -160,8 +160,8 @@ class StaticModel:
         indexing-sized batches) for more than ``DENSE_POOLING_PIECES`` pieces."""
         rows = ids if self._mapping is None else self._mapping[ids]
         weights = np.ones(len(ids), np.float32) if self._weights is None else self._weights[ids]
-        owner = np.repeat(np.arange(len(lengths)), lengths)
         if len(ids) <= DENSE_POOLING_PIECES:
+            owner = np.repeat(np.arange(len(lengths)), lengths)
             distinct, column = np.unique(rows, return_inverse=True)
             counts = np.zeros((len(lengths), len(distinct)), dtype=np.float32)
             np.add.at(counts, (owner, column), weights)
